@@ -1,0 +1,90 @@
+# mixture-notebooks: two commands for a newcomer (see README.md)
+#   make lab    open the notebooks in JupyterLab (127.0.0.1, token auth on)
+#   make test   run the whole test suite (mixlib, every notebook under nbval, and the rest)
+# Both create or reuse .venv and install exact pins from binder/requirements.txt.
+
+PYTHON ?= python3
+VENV ?= .venv
+PINS := binder/requirements.txt
+PORT ?= 8888
+# Empty TOKEN: JupyterLab makes a random token and prints the URL with it. Never an empty token.
+TOKEN ?=
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+# Kernels from the environment first (a user-level 'python3' kernelspec must not win), and cell
+# names instead of /tmp/ipykernel_<pid>/ paths in warnings, so saved outputs are stable.
+export JUPYTER_PREFER_ENV_PATH := 1
+export IPYKERNEL_CELL_NAME := <IPY-INPUT>
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+BIN := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test test-quick test-latest notebooks pins check-python clean help
+
+help:
+	@echo "make lab          open the collection in JupyterLab (PORT=8888 TOKEN=<random>)"
+	@echo "make test         the complete test suite (what CI runs)"
+	@echo "make test-quick   mixlib unit and property tests only"
+	@echo "make notebooks    re-execute and save every notebook with the pinned environment"
+	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
+	@echo "make pins         refresh binder/requirements.txt from the newest releases"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: mixture-notebooks needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "       Install a newer Python, or run e.g. 'make lab PYTHON=python3.12'."; exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per extra, redone when the dependency lists change.
+$(VENV)/.lab-installed: $(BIN)/python pyproject.toml $(PINS) binder/overrides.json
+	$(BIN)/python -m pip install --quiet -c $(PINS) -e ".[notebooks]"
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.lab-installed
+	$(BIN)/python -m pip install --quiet -c $(PINS) -e ".[notebooks,test]"
+	touch $@
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	  $(if $(TOKEN),--IdentityProvider.token=$(TOKEN)) \
+	  --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
+SUITE := -m pytest --doctest-modules mixlib tests notebooks $(NBVAL)
+
+test: $(VENV)/.test-installed
+	$(BIN)/python $(SUITE) $(PYTEST_ARGS)
+
+test-quick: $(VENV)/.test-installed
+	$(BIN)/python -m pytest --doctest-modules mixlib tests -m "not slow and not browser" $(PYTEST_ARGS)
+
+notebooks: $(VENV)/.test-installed
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 notebooks/*.ipynb
+
+# The newest releases, no pins: a red run here (and a green 'make test') means the pins need a bump.
+test-latest: | check-python
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e ".[notebooks,test]"
+	.venv-latest/bin/python -m pip list --format=freeze | grep -iE '^(numpy|scipy|matplotlib|ipywidgets|jupyterlab|scikit-learn)=='
+	.venv-latest/bin/python $(SUITE) $(PYTEST_ARGS)
+
+pins: | check-python
+	rm -rf .venv-pins && $(PYTHON) -m venv .venv-pins
+	.venv-pins/bin/python -m pip install --quiet --upgrade pip
+	.venv-pins/bin/python -m pip install --quiet -e ".[notebooks,test]"
+	{ sed -n '1,3p' $(PINS); .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^mixlib'; } > $(PINS).new
+	mv $(PINS).new $(PINS)
+	rm -rf .venv-pins
+	@echo "binder/requirements.txt refreshed: run 'make notebooks test' and commit both."
+
+clean:
+	rm -rf $(VENV) .venv-latest .venv-pins .pytest_cache .hypothesis

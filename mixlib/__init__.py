@@ -1,0 +1,57 @@
+"""mixlib: 1-D Gaussian mixtures for the mixture-notebooks teaching collection.
+
+The numerics (this namespace) need only numpy and scipy. Plots live in ``mixlib.plotting``
+(matplotlib) and widgets in ``mixlib.widgets`` (ipywidgets); import those explicitly.
+
+Examples
+--------
+>>> import mixlib
+>>> truth, n, p0 = mixlib.datasets.original_example()
+>>> x = mixlib.sample(truth, n, rng=0)
+>>> fit = mixlib.fit_em(x, p0)
+>>> fit.converged
+True
+"""
+
+from . import datasets
+from .criteria import aic, bic, n_free_parameters
+from .density import log_likelihood, logpdf, pdf, responsibilities
+from .direct import (
+    StandardErrors,
+    fit_direct,
+    from_unconstrained,
+    negloglik,
+    negloglik_grad,
+    standard_errors,
+    to_unconstrained,
+)
+from .em import em_step, fit_em
+from .params import MixtureParams
+from .result import ConvergenceWarning, FitResult
+from .sampling import sample
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "FitResult",
+    "MixtureParams",
+    "StandardErrors",
+    "aic",
+    "bic",
+    "datasets",
+    "em_step",
+    "fit_direct",
+    "fit_em",
+    "from_unconstrained",
+    "log_likelihood",
+    "logpdf",
+    "n_free_parameters",
+    "negloglik",
+    "negloglik_grad",
+    "pdf",
+    "responsibilities",
+    "sample",
+    "standard_errors",
+    "to_unconstrained",
+]

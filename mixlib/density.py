@@ -1,0 +1,155 @@
+"""The mixture density and everything derived from it, in log space.
+
+Components are kept as K rows of length N (a K x N array): numpy reduces across a short axis
+slowly, so the reductions across components below are K elementwise operations on long rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_data
+from .params import MixtureParams
+
+LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+def check_params(params, name: str = "params") -> MixtureParams:
+    """Return ``params`` if it is a ``MixtureParams``, else raise ``TypeError``."""
+    if not isinstance(params, MixtureParams):
+        raise TypeError(
+            f"{name}: expected a MixtureParams, got {type(params).__name__} "
+            "(build one with MixtureParams(weights, means, sds) or MixtureParams.from_vector(p))"
+        )
+    return params
+
+
+def weighted_component_logpdf(x, log_weights, means, log_sds) -> np.ndarray:
+    """K x N array of ``log w_k + log N(x_i | mu_k, sd_k^2)``; inputs already validated."""
+    out = np.empty((len(means), x.size))
+    for k, (log_w, mu, log_sd) in enumerate(zip(log_weights, means, log_sds)):
+        row = out[k]
+        np.subtract(x, mu, out=row)
+        row *= np.exp(-log_sd)
+        np.square(row, out=row)
+        row *= -0.5
+        row += log_w - log_sd - LOG_SQRT_2PI
+    return out
+
+
+def normalise_rows_in_place(a: np.ndarray) -> np.ndarray:
+    """Turn K x N log terms into responsibilities in place; return the N log-sum-exps.
+
+    Uses ``m = max_k a_k``, ``e_k = exp(a_k - m)``, ``r_k = e_k / sum(e)``,
+    ``log sum exp(a) = m + log sum(e)``: K exponentials and one logarithm per point, and the
+    shift by ``m`` means no term can overflow or underflow to 0 all at once.
+    """
+    m = a[0].copy()
+    for row in a[1:]:
+        np.maximum(m, row, out=m)
+    total = np.zeros_like(m)
+    for row in a:
+        row -= m
+        np.exp(row, out=row)
+        total += row
+    a /= total
+    np.log(total, out=total)
+    total += m
+    return total
+
+
+def _log_terms(x, params: MixtureParams) -> np.ndarray:
+    return weighted_component_logpdf(
+        x, np.log(params.weights), params.means, np.log(params.sds)
+    )
+
+
+def logpdf(x, params) -> np.ndarray:
+    """Log of the mixture density at each point, by log-sum-exp (never ``log(pdf)``).
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers
+    params : MixtureParams
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,): ``log sum_k w_k N(x_i | mu_k, sd_k^2)``. Finite even where the
+    density itself underflows to 0.
+
+    Examples
+    --------
+    >>> p = MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12])
+    >>> round(float(logpdf([100.0], p)[0]), 1)
+    -343067.2
+    """
+    x = as_data(x)
+    a = _log_terms(x, check_params(params))
+    return normalise_rows_in_place(a)
+
+
+def pdf(x, params) -> np.ndarray:
+    """The mixture density ``sum_k w_k N(x | mu_k, sd_k^2)`` at each point.
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers
+    params : MixtureParams
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,). It underflows to 0 far from every component: use ``logpdf``
+    for likelihoods.
+
+    Examples
+    --------
+    >>> p = MixtureParams([1.0], [0.0], [1.0])
+    >>> round(float(pdf([0.0], p)[0]), 4)
+    0.3989
+    """
+    return np.exp(logpdf(x, params))
+
+
+def log_likelihood(x, params) -> float:
+    """Total log-likelihood ``sum_i log p(x_i)`` of the sample ``x`` under ``params``.
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers
+    params : MixtureParams
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> p = MixtureParams([1.0], [0.0], [1.0])
+    >>> round(log_likelihood([0.0, 0.0], p), 4)
+    -1.8379
+    """
+    return float(logpdf(x, params).sum())
+
+
+def responsibilities(x, params) -> np.ndarray:
+    """Posterior probability that each point came from each component (the E-step).
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers
+    params : MixtureParams
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, K): entry ``[i, k]`` is ``P(z_i = k | x_i)``; rows sum to 1.
+
+    Examples
+    --------
+    >>> p = MixtureParams([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0])
+    >>> responsibilities([0.0], p).tolist()
+    [[0.5, 0.5]]
+    """
+    x = as_data(x)
+    a = _log_terms(x, check_params(params))
+    normalise_rows_in_place(a)
+    return a.T

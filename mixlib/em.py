@@ -1,0 +1,196 @@
+"""The EM algorithm: ``em_step`` for teaching loops, ``fit_em`` for real fits."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._checks import as_data, as_rng, check_int, check_positive_float
+from ._scaling import Scaling
+from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
+from .params import MixtureParams
+from .result import ConvergenceWarning, FitResult
+from .starts import starting_points
+
+# A component that owns no point would divide by zero in the M-step; sklearn guards the same way.
+_MIN_COMPONENT_MASS = 10 * np.finfo(np.float64).eps
+
+
+def _e_step(x, weights, means, sds):
+    """Responsibilities (K x N, in place of the log terms) and the total log-likelihood."""
+    terms = weighted_component_logpdf(x, np.log(weights), means, np.log(sds))
+    log_density = normalise_rows_in_place(terms)
+    return terms, float(log_density.sum())
+
+
+def _m_step(x, resp, min_sd):
+    """Weighted weights, means and sds; variances from centred data, never E[x^2] - mu^2."""
+    mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
+    weights = mass / mass.sum()
+    means = (resp @ x) / mass
+    sds = np.empty_like(means)
+    for k, mu in enumerate(means):
+        centred = x - mu
+        sds[k] = np.sqrt(resp[k] @ (centred * centred) / mass[k])
+    return weights, means, np.maximum(sds, min_sd)
+
+
+def _check_min_sd(min_sd):
+    return None if min_sd is None else check_positive_float(min_sd, "min_sd")
+
+
+def em_step(x, params, min_sd=None) -> MixtureParams:
+    """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update (M-step).
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers, at least ``params.k`` points
+    params : MixtureParams, the current parameters
+    min_sd : float > 0 or None
+        Floor on the updated sds, in data units. ``None`` means ``1e-6 * std(x)``.
+
+    Returns
+    -------
+    MixtureParams
+        The updated parameters; their log-likelihood is never lower than that of ``params``.
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> x = [-1.1, -0.9, -1.0, 0.9, 1.0, 1.1]
+    >>> p = mixlib.em_step(x, mixlib.MixtureParams([0.5, 0.5], [-0.5, 0.5], [1.0, 1.0]))
+    >>> p.means.round(2).tolist()
+    [-0.46, 0.46]
+    """
+    params = check_params(params)
+    x = as_data(x, min_points=params.k)
+    min_sd = _check_min_sd(min_sd)
+    floor = 1e-6 * float(np.std(x)) if min_sd is None else min_sd
+    resp, _ = _e_step(x, params.weights, params.means, params.sds)
+    return MixtureParams(*_m_step(x, resp, floor))
+
+
+def _run_em(x_std, start, tol, max_iter, floor, report):
+    """EM on standardised data from ``start``; returns (params arrays, history, n_iter, converged)."""
+    n = x_std.size
+    weights, means, sds = start.weights, start.means, start.sds
+    resp, loglik = _e_step(x_std, weights, means, sds)
+    history = [loglik]
+    converged = False
+    n_iter = 0
+    while n_iter < max_iter:
+        weights, means, sds = _m_step(x_std, resp, floor)
+        resp, new_loglik = _e_step(x_std, weights, means, sds)
+        n_iter += 1
+        history.append(new_loglik)
+        if report is not None:
+            report(n_iter, weights, means, sds, new_loglik)
+        change = new_loglik - loglik
+        loglik = new_loglik
+        if abs(change) / n < tol:
+            converged = True
+            break
+    return (weights, means, sds), np.array(history), n_iter, converged
+
+
+def fit_em(
+    x,
+    init=None,
+    *,
+    k=2,
+    tol=1e-8,
+    max_iter=10_000,
+    min_sd=None,
+    n_init=1,
+    rng=None,
+    callback=None,
+) -> FitResult:
+    """Fit a Gaussian mixture by EM, iterating until the log-likelihood stops improving.
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers, at least ``k`` points, not all equal
+    init : MixtureParams or None
+        The start. ``None`` uses a data-driven start: equal weights, means at the
+        ``(j + 0.5) / k`` quantiles of ``x``, sds ``std(x) / k`` (see ``mixlib.starts``).
+        With a ``MixtureParams``, ``k`` is taken from it.
+    k : int >= 1, number of components when ``init`` is None
+    tol : float > 0
+        Stop when the change in mean log-likelihood per point between iterations is below ``tol``.
+    max_iter : int >= 1
+        Stop after this many iterations with ``converged=False`` and a ``ConvergenceWarning``.
+    min_sd : float > 0 or None
+        Floor on every sd, in data units, so that no component collapses onto a single point.
+        ``None`` means ``1e-6 * std(x)``: scaling the data scales the floor and the fit exactly.
+    n_init : int >= 1
+        Number of starts: ``init`` (or the quantile start), then ``n_init - 1`` starts with means
+        at distinct data points drawn by ``rng``. The fit with the largest likelihood is kept.
+    rng : None, int seed or numpy.random.Generator (only used when ``n_init > 1``)
+    callback : callable or None
+        Called as ``callback(iteration, params, log_likelihood)`` after every iteration.
+
+    Returns
+    -------
+    FitResult
+        ``history[0]`` is the log-likelihood at the start, ``history[i]`` after iteration i.
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> truth, n, p0 = mixlib.datasets.original_example()
+    >>> x = mixlib.sample(truth, n, rng=1)
+    >>> fit = mixlib.fit_em(x, p0)
+    >>> fit.converged, fit.params.means.round(2).tolist()
+    (True, [-0.0, 0.61])
+    """
+    if init is not None and not isinstance(init, MixtureParams):
+        raise TypeError(f"init: expected a MixtureParams or None, got {type(init).__name__}")
+    k = init.k if init is not None else check_int(k, "k", 1)
+    x = as_data(x, min_points=k)
+    tol = check_positive_float(tol, "tol")
+    max_iter = check_int(max_iter, "max_iter", 1)
+    n_init = check_int(n_init, "n_init", 1)
+    min_sd = _check_min_sd(min_sd)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback: expected a callable or None, got {type(callback).__name__}")
+    rng = as_rng(rng)
+
+    scaling = Scaling.of(x)
+    x_std = scaling.standardise(x)
+    floor = scaling.min_sd_std(min_sd)
+
+    report = None
+    if callback is not None:
+        def report(iteration, weights, means, sds, loglik_std):
+            params = scaling.params_from_std(MixtureParams(weights, means, sds))
+            callback(iteration, params, float(scaling.loglik_from_std(loglik_std)))
+
+    best = None
+    for start in starting_points(x, k, init, n_init, rng):
+        run = _run_em(x_std, scaling.params_to_std(start), tol, max_iter, floor, report)
+        if best is None or run[1][-1] > best[1][-1]:
+            best = run
+    (weights, means, sds), history, n_iter, converged = best
+    params = scaling.params_from_std(MixtureParams(weights, means, sds))
+    history = scaling.loglik_from_std(history)
+    history.setflags(write=False)
+    if converged:
+        message = f"converged: mean log-likelihood changed by less than tol={tol:g} per point"
+    else:
+        message = f"stopped at max_iter={max_iter} before the change fell below tol={tol:g}"
+        warnings.warn(
+            f"fit_em: {message}; raise max_iter, loosen tol or try another start",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return FitResult(
+        params=params,
+        log_likelihood=float(history[-1]),
+        n_iter=n_iter,
+        converged=converged,
+        message=message,
+        history=history,
+        nfev=None,
+        method="EM",
+    )

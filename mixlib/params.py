@@ -1,0 +1,150 @@
+"""``MixtureParams``: the weights, means and sds of a 1-D Gaussian mixture, validated once."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_vector
+
+WEIGHT_SUM_TOLERANCE = 1e-9
+
+
+def _frozen(values: np.ndarray) -> np.ndarray:
+    values = np.array(values, dtype=np.float64)
+    values.setflags(write=False)
+    return values
+
+
+class MixtureParams:
+    """Parameters of a K-component 1-D Gaussian mixture: immutable and validated.
+
+    Parameters
+    ----------
+    weights : array-like of K positive floats summing to 1 (within 1e-9)
+    means : array-like of K finite floats
+    sds : array-like of K positive floats (standard deviations, not variances)
+
+    Attributes
+    ----------
+    weights, means, sds : read-only float arrays of length ``k``
+    k : the number of components
+
+    Examples
+    --------
+    >>> p = MixtureParams(weights=[0.3, 0.7], means=[0.0, 0.6], sds=[0.08, 0.12])
+    >>> p.k
+    2
+    >>> p
+    MixtureParams(weights=[0.3, 0.7], means=[0, 0.6], sds=[0.08, 0.12])
+    """
+
+    __slots__ = ("_weights", "_means", "_sds")
+
+    def __init__(self, weights, means, sds):
+        weights = as_vector(weights, "weights")
+        means = as_vector(means, "means")
+        sds = as_vector(sds, "sds")
+        if not (weights.size == means.size == sds.size):
+            raise ValueError(
+                "weights, means, sds: must have equal lengths, got "
+                f"{weights.size}, {means.size}, {sds.size}"
+            )
+        if np.any(sds <= 0):
+            raise ValueError(f"sds: must all be > 0, got {sds.tolist()}")
+        if np.any(weights <= 0):
+            raise ValueError(f"weights: must all be > 0, got {weights.tolist()}")
+        if abs(weights.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
+            raise ValueError(f"weights: must sum to 1, got sum {weights.sum():.12g}")
+        object.__setattr__(self, "_weights", _frozen(weights))
+        object.__setattr__(self, "_means", _frozen(means))
+        object.__setattr__(self, "_sds", _frozen(sds))
+
+    def __setattr__(self, name, value):
+        raise AttributeError("MixtureParams is immutable: build a new one instead")
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self._weights
+
+    @property
+    def means(self) -> np.ndarray:
+        return self._means
+
+    @property
+    def sds(self) -> np.ndarray:
+        return self._sds
+
+    @property
+    def k(self) -> int:
+        return int(self._weights.size)
+
+    @classmethod
+    def from_vector(cls, p) -> "MixtureParams":
+        """Build from the original script's flat vector.
+
+        The layout is ``(mu1, sig1, mu2, sig2, ..., muK, sigK, pi1, ..., pi_{K-1})``: for K=2 that
+        is the original script's ``(mu1, sig1, mu2, sig2, pi1)``. The last weight is
+        ``1 - sum`` of the others. The length must be ``3K - 1``.
+
+        Examples
+        --------
+        >>> MixtureParams.from_vector([-0.2, 0.2, 0.8, 0.2, 0.5])
+        MixtureParams(weights=[0.5, 0.5], means=[-0.2, 0.8], sds=[0.2, 0.2])
+        """
+        p = as_vector(p, "p")
+        if (p.size + 1) % 3 != 0:
+            raise ValueError(
+                f"p: expected length 3K-1 (mu1, sig1, ..., muK, sigK, pi1, ..., pi_(K-1)), "
+                f"got length {p.size}"
+            )
+        k = (p.size + 1) // 3
+        pairs = p[: 2 * k].reshape(k, 2)
+        first_weights = p[2 * k :]
+        weights = np.append(first_weights, 1.0 - first_weights.sum())
+        return cls(weights=weights, means=pairs[:, 0], sds=pairs[:, 1])
+
+    def to_vector(self) -> np.ndarray:
+        """The flat vector ``(mu1, sig1, ..., muK, sigK, pi1, ..., pi_{K-1})``; see ``from_vector``.
+
+        Examples
+        --------
+        >>> MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12]).to_vector().tolist()
+        [0.0, 0.08, 0.6, 0.12, 0.3]
+        """
+        pairs = np.column_stack([self._means, self._sds]).ravel()
+        return np.concatenate([pairs, self._weights[:-1]])
+
+    def sorted_by_mean(self) -> "MixtureParams":
+        """The same mixture with components ordered by increasing mean (undoes label switching).
+
+        Examples
+        --------
+        >>> MixtureParams([0.7, 0.3], [0.6, 0.0], [0.12, 0.08]).sorted_by_mean().means.tolist()
+        [0.0, 0.6]
+        """
+        order = np.argsort(self._means, kind="stable")
+        return MixtureParams(self._weights[order], self._means[order], self._sds[order])
+
+    def __eq__(self, other):
+        if not isinstance(other, MixtureParams):
+            return NotImplemented
+        return (
+            np.array_equal(self._weights, other._weights)
+            and np.array_equal(self._means, other._means)
+            and np.array_equal(self._sds, other._sds)
+        )
+
+    def __hash__(self):
+        return hash((self._weights.tobytes(), self._means.tobytes(), self._sds.tobytes()))
+
+    def __repr__(self):
+        def fmt(values):
+            return "[" + ", ".join(f"{v:.4g}" for v in values) + "]"
+
+        return (
+            f"MixtureParams(weights={fmt(self._weights)}, means={fmt(self._means)}, "
+            f"sds={fmt(self._sds)})"
+        )
+
+    def __reduce__(self):
+        return (MixtureParams, (self._weights, self._means, self._sds))

@@ -1,0 +1,61 @@
+"""``FitResult``: what a fitter returns, and the warning it raises when it stops early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .params import MixtureParams
+
+
+class ConvergenceWarning(UserWarning):
+    """A fit stopped at its iteration limit before meeting its convergence test."""
+
+
+@dataclass(frozen=True, repr=False)
+class FitResult:
+    """The outcome of ``fit_em`` or ``fit_direct``.
+
+    Attributes
+    ----------
+    params : MixtureParams
+        The fitted parameters.
+    log_likelihood : float
+        Total log-likelihood of the data at ``params``.
+    n_iter : int
+        EM iterations, or the optimiser's iterations.
+    converged : bool
+        Whether the stopping rule was met (EM) or ``minimize`` reported success (direct).
+    message : str
+        A sentence on why the fit stopped.
+    history : numpy.ndarray
+        Total log-likelihood at the start (``history[0]``) and after each iteration.
+    nfev : int or None
+        Objective evaluations, where ``minimize`` reports them (``None`` for EM).
+    method : str
+        ``"EM"`` or the ``minimize`` method name.
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> x = mixlib.sample(mixlib.MixtureParams([0.5, 0.5], [0, 4], [1, 1]), 500, rng=0)
+    >>> fit = mixlib.fit_em(x)
+    >>> fit.converged, bool(fit.history[0] <= fit.log_likelihood)
+    (True, True)
+    """
+
+    params: MixtureParams
+    log_likelihood: float
+    n_iter: int
+    converged: bool
+    message: str
+    history: np.ndarray = field(default_factory=lambda: np.empty(0))
+    nfev: int | None = None
+    method: str = "EM"
+
+    def __repr__(self):
+        return (
+            f"FitResult(method={self.method!r}, converged={self.converged}, n_iter={self.n_iter}, "
+            f"log_likelihood={self.log_likelihood:.6f},\n          params={self.params!r})"
+        )

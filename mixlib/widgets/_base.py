@@ -1,0 +1,85 @@
+"""What every widget shares: an ``Explorer`` box with handles for tests, and slider defaults."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython import get_ipython
+from IPython.display import display
+
+
+class Explorer(widgets.VBox):
+    """A VBox holding a widget's controls, its matplotlib figure and its text readouts.
+
+    Parameters
+    ----------
+    controls : dict of name -> ipywidgets control (sliders, dropdowns, buttons)
+    figure : matplotlib Figure, built once and updated in place by the callbacks
+    readouts : dict of name -> ipywidgets.HTML or Label showing numbers (may be empty)
+    layout_rows : list of widgets to stack above the figure (default: the controls in order)
+
+    Attributes
+    ----------
+    controls, figure, readouts : as given; ``output`` is the Output widget showing the figure.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, ipywidgets
+    >>> fig, ax = plt.subplots()
+    >>> box = Explorer({"n": ipywidgets.IntSlider()}, fig, {})
+    >>> sorted(box.controls)
+    ['n']
+    >>> plt.close(fig)
+    """
+
+    def __init__(self, controls, figure, readouts=None, layout_rows=None):
+        self.controls = dict(controls)
+        self.figure = figure
+        self.readouts = dict(readouts or {})
+        self.output = widgets.Output()
+        rows = list(layout_rows) if layout_rows is not None else list(self.controls.values())
+        rows += list(self.readouts.values())
+        super().__init__(children=[*rows, self.output])
+        self.redraw()
+
+    def redraw(self):
+        """Show the figure's current state in the output area (the inline backend needs this)."""
+        self.figure.canvas.draw_idle()
+        if get_ipython() is None:  # plain Python (tests): nothing to show the figure in
+            return
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(self.figure)
+
+
+def new_figure(*args, **kwargs):
+    """A figure that is not shown automatically (the Explorer shows it); same args as subplots.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, ax = new_figure(figsize=(4, 3))
+    >>> fig.get_size_inches().tolist()
+    [4.0, 3.0]
+    >>> plt.close(fig)
+    """
+    with plt.ioff():
+        return plt.subplots(*args, **kwargs)
+
+
+def float_slider(description, value, low, high, step, readout_format=".3f"):
+    """A FloatSlider that updates on release (``continuous_update=False``): redraws are heavy.
+
+    Examples
+    --------
+    >>> float_slider("w1", 0.3, 0.01, 0.99, 0.01).continuous_update
+    False
+    """
+    return widgets.FloatSlider(
+        value=value, min=low, max=high, step=step, description=description,
+        continuous_update=False, readout_format=readout_format,
+        style={"description_width": "initial"},
+    )
