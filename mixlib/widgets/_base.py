@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython import get_ipython
@@ -17,10 +19,15 @@ class Explorer(widgets.VBox):
     figure : matplotlib Figure, built once and updated in place by the callbacks
     readouts : dict of name -> ipywidgets.HTML or Label showing numbers (may be empty)
     layout_rows : list of widgets to stack above the figure (default: the controls in order)
+    expected : callable or None
+        ``expected()`` returns, for the controls' current values, the text each readout should
+        show, computed afresh from ``mixlib`` (a dict name -> str). Browser tests compare it with
+        what the page shows after a student moves a control.
 
     Attributes
     ----------
     controls, figure, readouts : as given; ``output`` is the Output widget showing the figure.
+    The box has the CSS class ``mixlib-explorer``; readout ``name`` has ``mixlib-readout-name``.
 
     Examples
     --------
@@ -34,15 +41,35 @@ class Explorer(widgets.VBox):
     >>> plt.close(fig)
     """
 
-    def __init__(self, controls, figure, readouts=None, layout_rows=None):
+    _live = weakref.WeakValueDictionary()
+
+    def __init__(self, controls, figure, readouts=None, layout_rows=None, expected=None):
         self.controls = dict(controls)
         self.figure = figure
         self.readouts = dict(readouts or {})
+        self._expected = expected
         self.output = widgets.Output()
         rows = list(layout_rows) if layout_rows is not None else list(self.controls.values())
         rows += list(self.readouts.values())
         super().__init__(children=[*rows, self.output])
+        self.add_class("mixlib-explorer")
+        for name, readout in self.readouts.items():
+            readout.add_class(f"mixlib-readout-{name}")
+        Explorer._live[self.model_id] = self
         self.redraw()
+
+    @classmethod
+    def live(cls):
+        """The explorers built in this kernel that still exist, by widget model id."""
+        return dict(cls._live)
+
+    def expected_readouts(self):
+        """What each readout should show now, computed afresh from mixlib (see ``expected``)."""
+        return {} if self._expected is None else dict(self._expected())
+
+    def readout_texts(self):
+        """What each readout shows now (its ``value``)."""
+        return {name: readout.value for name, readout in self.readouts.items()}
 
     def redraw(self):
         """Show the figure's current state in the output area (the inline backend needs this)."""
