@@ -1,0 +1,261 @@
+"""Hygiene of every saved notebook in notebooks/: one table of checks, run on each notebook.
+
+A new notebook is picked up with no change here. Each check is a small function that returns a
+list of problems (empty when the notebook is fine); ``CHECKS`` is the table. With no notebooks
+the parametrised test is reported as skipped and ``test_notebook_file_names`` still runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+NAME_PATTERN = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+MAX_BYTES = 1_000_000
+
+# Text that would show where and by whom a notebook was run (plus the repo's own location).
+MACHINE_PATHS = [
+    re.compile(r"/root/"),
+    re.compile(r"/home/[^/\s]+/"),
+    re.compile(r"/Users/[^/\s]+/"),
+    re.compile(r"/tmp/ipykernel_"),
+    re.compile(r"site-packages"),
+    re.compile(r"/usr/(local/)?lib/python"),
+    re.compile(re.escape(str(REPO))),
+]
+# Reprs a plotting cell prints when it does not end with plt.show() or ';'.
+STRAY_REPRS = re.compile(r"<Figure size |<matplotlib\.[\w.]+ object at |\[<matplotlib\.")
+# A markdown link to a notebook: [text](NN_name.ipynb)
+NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\((\d\d_[a-z0-9_]+\.ipynb)\)")
+
+
+@dataclass(frozen=True)
+class Notebook:
+    path: Path
+    nb: dict
+
+    @property
+    def number(self) -> int:
+        return int(self.path.name[:2])
+
+    @property
+    def cells(self) -> list[dict]:
+        return self.nb.get("cells", [])
+
+    def code_cells(self):
+        return [c for c in self.cells if c["cell_type"] == "code"]
+
+    def markdown(self, cells=None) -> str:
+        cells = self.cells if cells is None else cells
+        return "\n\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+
+
+def source(cell) -> str:
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def output_texts(cell):
+    """Every piece of text in a cell's outputs (never base64 images, which can contain '/')."""
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "stream":
+            yield "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+        elif out["output_type"] == "error":
+            yield out.get("ename", "") + ": " + out.get("evalue", "")
+            yield "\n".join(out.get("traceback", []))
+        else:
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/") or mime.endswith("json"):
+                    yield "".join(value) if isinstance(value, list) else str(value)
+
+
+def comment_lines(cell) -> list[str]:
+    """Comment lines that explain something (not bare nbval markers)."""
+    lines = [line.strip() for line in source(cell).splitlines()]
+    return [line for line in lines
+            if line.startswith("#") and not re.fullmatch(r"#\s*NBVAL_\w+\s*", line)
+            and len(line.lstrip("# ").split()) >= 3]
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def load(path: Path) -> Notebook:
+    return Notebook(path, json.loads(path.read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks: each takes a Notebook and returns a list of problems.
+
+def executed_in_order(nb: Notebook):
+    counts = [c.get("execution_count") for c in nb.code_cells()]
+    expected = list(range(1, len(counts) + 1))
+    if counts != expected:
+        return [f"execution counts {counts} (want {expected}): re-execute top to bottom and save"]
+    return []
+
+
+def errors_only_where_tagged(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        has_error = any(out["output_type"] == "error" for out in cell.get("outputs", []))
+        tagged = "raises-exception" in tags(cell)
+        if has_error and not tagged:
+            problems.append(f"code cell {i} has an error output but no 'raises-exception' tag")
+        if tagged and not has_error:
+            problems.append(f"code cell {i} is tagged 'raises-exception' but raised nothing")
+        if tagged and not comment_lines(cell):
+            problems.append(f"code cell {i} raises on purpose: say so in a comment")
+    return problems
+
+
+def no_machine_paths(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        for text in output_texts(cell):
+            for pattern in MACHINE_PATHS:
+                match = pattern.search(text)
+                if match:
+                    problems.append(f"code cell {i} output shows a machine path: {match.group(0)!r}")
+    return problems
+
+
+def no_stray_reprs(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        for text in output_texts(cell):
+            match = STRAY_REPRS.search(text)
+            if match:
+                problems.append(f"code cell {i} prints {match.group(0)!r}: end with plt.show() or ';'")
+    return problems
+
+
+def small_on_disk(nb: Notebook):
+    size = nb.path.stat().st_size
+    return [] if size < MAX_BYTES else [f"{size:,} bytes on disk (limit {MAX_BYTES:,})"]
+
+
+def kernel_is_python3(nb: Notebook):
+    name = nb.nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    return [] if name == "python3" else [f"kernelspec name is {name!r}, want 'python3'"]
+
+
+def widget_state_saved(nb: Notebook):
+    widgets = nb.nb.get("metadata", {}).get("widgets")
+    if widgets is None:
+        return []
+    bad = [key for key, value in widgets.items() if "state" not in value]
+    return [f"metadata.widgets[{key!r}] has no 'state' key (GitHub refuses it)" for key in bad]
+
+
+def ignored_outputs_explained(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        ignored = "nbval-ignore-output" in tags(cell) or "NBVAL_IGNORE_OUTPUT" in source(cell)
+        if ignored and not comment_lines(cell):
+            problems.append(f"code cell {i} ignores its output under nbval: add a comment saying why")
+    return problems
+
+
+def opens_with_title_and_goals(nb: Notebook):
+    first_code = next((i for i, c in enumerate(nb.cells) if c["cell_type"] == "code"), len(nb.cells))
+    intro = nb.markdown(nb.cells[:first_code])
+    problems = []
+    if not nb.cells or nb.cells[0]["cell_type"] != "markdown" or not re.match(r"#\s+\S", source(nb.cells[0])):
+        problems.append("the first cell is not a markdown title ('# ...')")
+    if not re.search(r"you will learn[^\n]*\n(\s*\n)*\s*([-*]|\d+\.)\s", intro, re.IGNORECASE):
+        problems.append("no 'You will learn' list before the first code cell")
+    return problems
+
+
+def _exercises_start(nb: Notebook):
+    for i, cell in enumerate(nb.cells):
+        if cell["cell_type"] == "markdown" and re.search(r"^#+\s.*exercises", source(cell),
+                                                         re.IGNORECASE | re.MULTILINE):
+            return i
+    return None
+
+
+def ends_with_exercises_and_solutions(nb: Notebook):
+    start = _exercises_start(nb)
+    if start is None:
+        return ["no 'Exercises' heading"]
+    tail = nb.markdown(nb.cells[start:])
+    opened, closed = tail.count("<details>"), tail.count("</details>")
+    problems = []
+    if opened < 3:
+        problems.append(f"{opened} <details> blocks after the Exercises heading (want a solution "
+                        "for each of 3-5 exercises)")
+    if opened != closed:
+        problems.append(f"{opened} <details> but {closed} </details>")
+    if not re.search(r"^#+\s.*summary", nb.markdown(), re.IGNORECASE | re.MULTILINE):
+        problems.append("no 'Summary' heading")
+    return problems
+
+
+def links_to_next(nb: Notebook):
+    numbers = [int(p.name[:2]) for p in all_notebooks()]
+    if nb.number == max(numbers):
+        return []  # the last notebook so far
+    start = _exercises_start(nb) or 0
+    targets = [(text, target) for text, target in NOTEBOOK_LINK.findall(nb.markdown(nb.cells[start:]))
+               if text.strip().lower().startswith("next")]
+    wanted = f"{nb.number + 1:02d}_"
+    if not any(target.startswith(wanted) for _, target in targets):
+        return [f"no '[Next: ...]({wanted}....ipynb)' link at the end"]
+    return []
+
+
+def linked_from_previous(nb: Notebook):
+    previous = [p for p in all_notebooks() if int(p.name[:2]) == nb.number - 1]
+    if nb.number < 1 or not previous:
+        return []
+    links = {target for _, target in NOTEBOOK_LINK.findall(load(previous[0]).markdown())}
+    if nb.path.name not in links:
+        return [f"{previous[0].name} has no markdown link to {nb.path.name}"]
+    return []
+
+
+CHECKS = {
+    "executed in order from 1": executed_in_order,
+    "errors only in raises-exception cells": errors_only_where_tagged,
+    "no machine paths in outputs": no_machine_paths,
+    "no stray figure reprs": no_stray_reprs,
+    "under 1 MB on disk": small_on_disk,
+    "kernel python3": kernel_is_python3,
+    "widget state saved": widget_state_saved,
+    "ignored outputs explained": ignored_outputs_explained,
+    "opens with title and You will learn": opens_with_title_and_goals,
+    "ends with exercises and solutions": ends_with_exercises_and_solutions,
+    "links to the next notebook": links_to_next,
+    "linked from the previous notebook": linked_from_previous,
+}
+
+CASES = [(path, name) for path in all_notebooks() for name in CHECKS]
+
+
+@pytest.mark.parametrize(("path", "check"), CASES,
+                         ids=[f"{path.stem}-{name}" for path, name in CASES])
+def test_notebook_hygiene(path, check):
+    problems = CHECKS[check](load(path))
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def test_notebook_file_names():
+    """Runs even with no notebooks: every notebook is named NN_name.ipynb, numbers unique."""
+    paths = all_notebooks()
+    bad = [p.name for p in paths if not NAME_PATTERN.match(p.name)]
+    assert not bad, f"notebook names must look like 01_sampling.ipynb: {bad}"
+    numbers = [p.name[:2] for p in paths]
+    assert len(numbers) == len(set(numbers)), f"two notebooks share a number: {sorted(numbers)}"
