@@ -24,38 +24,52 @@ def check_params(params, name: str = "params") -> MixtureParams:
     return params
 
 
-def weighted_component_logpdf(x, log_weights, means, log_sds) -> np.ndarray:
-    """K x N array of ``log w_k + log N(x_i | mu_k, sd_k^2)``; inputs already validated."""
-    out = np.empty((len(means), x.size))
+def weighted_component_logpdf(x, log_weights, means, log_sds, out=None) -> np.ndarray:
+    """K x N array of ``log w_k + log N(x_i | mu_k, sd_k^2)``; inputs already validated.
+
+    ``out``: an optional K x N buffer to write into (the EM loop reuses one: fresh large arrays
+    cost page faults on every iteration).
+    """
+    if out is None:
+        out = np.empty((len(means), x.size))
     for k, (log_w, mu, log_sd) in enumerate(zip(log_weights, means, log_sds)):
         row = out[k]
         np.subtract(x, mu, out=row)
-        row *= np.exp(-log_sd)
+        row *= np.sqrt(0.5) * np.exp(-log_sd)
         np.square(row, out=row)
-        row *= -0.5
-        row += log_w - log_sd - LOG_SQRT_2PI
+        np.subtract(log_w - log_sd - LOG_SQRT_2PI, row, out=row)
     return out
 
 
-def normalise_rows_in_place(a: np.ndarray) -> np.ndarray:
+def normalise_rows_in_place(a: np.ndarray, work=None) -> np.ndarray:
     """Turn K x N log terms into responsibilities in place; return the N log-sum-exps.
 
     Uses ``m = max_k a_k``, ``e_k = exp(a_k - m)``, ``r_k = e_k / sum(e)``,
     ``log sum exp(a) = m + log sum(e)``: K exponentials and one logarithm per point, and the
     shift by ``m`` means no term can overflow or underflow to 0 all at once.
+    ``work``: optional (2, N) buffer; the result is then its first row.
     """
-    m = a[0].copy()
-    for row in a[1:]:
-        np.maximum(m, row, out=m)
-    total = np.zeros_like(m)
-    for row in a:
+    if work is None:
+        work = np.empty((2, a.shape[1]))
+    m, total = work[0], work[1]
+    if a.shape[0] == 1:
+        m[:] = a[0]
+    else:
+        np.maximum(a[0], a[1], out=m)
+        for row in a[2:]:
+            np.maximum(m, row, out=m)
+    for k, row in enumerate(a):
         row -= m
         np.exp(row, out=row)
-        total += row
-    a /= total
+        if k == 0:
+            total[:] = row
+        else:
+            total += row
+    np.reciprocal(total, out=total)
+    a *= total
     np.log(total, out=total)
-    total += m
-    return total
+    np.subtract(m, total, out=m)
+    return m
 
 
 def _log_terms(x, params: MixtureParams) -> np.ndarray:

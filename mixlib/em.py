@@ -17,23 +17,39 @@ from .starts import starting_points
 _MIN_COMPONENT_MASS = 10 * np.finfo(np.float64).eps
 
 
-def _e_step(x, weights, means, sds):
+class _Workspace:
+    """Buffers one EM run reuses every iteration: fresh large arrays cost page faults each time."""
+
+    def __init__(self, k, n):
+        self.terms = np.empty((k, n))
+        self.work = np.empty((2, n))
+
+
+def _e_step(x, weights, means, sds, workspace=None):
     """Responsibilities (K x N, in place of the log terms) and the total log-likelihood."""
-    terms = weighted_component_logpdf(x, np.log(weights), means, np.log(sds))
-    log_density = normalise_rows_in_place(terms)
+    if workspace is None:
+        workspace = _Workspace(len(means), x.size)
+    terms = weighted_component_logpdf(x, np.log(weights), means, np.log(sds), out=workspace.terms)
+    log_density = normalise_rows_in_place(terms, work=workspace.work)
     return terms, float(log_density.sum())
 
 
-def _m_step(x, resp, min_sd):
+def _m_step(x, resp, min_sd, scratch=None):
     """Weighted weights, means and sds; variances from centred data, never E[x^2] - mu^2."""
-    mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
-    weights = mass / mass.sum()
-    means = (resp @ x) / mass
-    sds = np.empty_like(means)
-    for k, mu in enumerate(means):
-        centred = x - mu
-        sds[k] = np.sqrt(resp[k] @ (centred * centred) / mass[k])
-    return weights, means, np.maximum(sds, min_sd)
+    if scratch is None:
+        scratch = np.empty_like(x)
+    k = resp.shape[0]
+    mass = np.empty(k)
+    means = np.empty(k)
+    sds = np.empty(k)
+    for j in range(k):
+        # 1-D dots run in BLAS; sums along the short K axis would be slow (see NOTES).
+        mass[j] = max(resp[j].sum(), _MIN_COMPONENT_MASS)
+        means[j] = np.dot(resp[j], x) / mass[j]
+        np.subtract(x, means[j], out=scratch)
+        np.square(scratch, out=scratch)
+        sds[j] = np.sqrt(np.dot(resp[j], scratch) / mass[j])
+    return mass / mass.sum(), means, np.maximum(sds, min_sd)
 
 
 def _check_min_sd(min_sd):
@@ -67,6 +83,8 @@ def em_step(x, params, min_sd=None) -> MixtureParams:
     x = as_data(x, min_points=params.k)
     min_sd = _check_min_sd(min_sd)
     floor = 1e-6 * float(np.std(x)) if min_sd is None else min_sd
+    if not floor > 0:
+        raise ValueError("x: all values are identical, so there is no spread for the sd floor")
     resp, _ = _e_step(x, params.weights, params.means, params.sds)
     return MixtureParams(*_m_step(x, resp, floor))
 
@@ -75,13 +93,15 @@ def _run_em(x_std, start, tol, max_iter, floor, report):
     """EM on standardised data from ``start``; returns (params arrays, history, n_iter, converged)."""
     n = x_std.size
     weights, means, sds = start.weights, start.means, start.sds
-    resp, loglik = _e_step(x_std, weights, means, sds)
+    workspace = _Workspace(start.k, n)
+    resp, loglik = _e_step(x_std, weights, means, sds, workspace)
     history = [loglik]
     converged = False
     n_iter = 0
     while n_iter < max_iter:
-        weights, means, sds = _m_step(x_std, resp, floor)
-        resp, new_loglik = _e_step(x_std, weights, means, sds)
+        # the log-density row of the workspace is free once the E-step has summed it
+        weights, means, sds = _m_step(x_std, resp, floor, scratch=workspace.work[1])
+        resp, new_loglik = _e_step(x_std, weights, means, sds, workspace)
         n_iter += 1
         history.append(new_loglik)
         if report is not None:

@@ -1,0 +1,176 @@
+"""Benchmark: mixlib.fit_em against scikit-learn and the original script's EM loop.
+
+Reproduce (from the repository root, after `make test` or `make lab` has made .venv):
+
+    .venv/bin/python benchmarks/bench_em.py                 # the full table (a few minutes)
+    .venv/bin/python benchmarks/bench_em.py --sizes 10000 --runs 1   # a smoke run
+
+Every case fits the same data from the same start with the same tolerance on the change in mean
+log-likelihood per point. scikit-learn runs with reg_covar=0 (so it fits the same model) and
+starts from the same parameters. The runs are interleaved (fit_em, sklearn, original loop, floor,
+then again) so that a busy machine slows all of them alike; the table shows medians.
+
+The floor is the cost of one exp and one log over an N x K float64 array, timed the same way:
+the transcendental work any log-space E-step needs. "per-iter / floor" says how close fit_em
+comes to it. Peak memory is measured with tracemalloc (numpy reports its buffers to it) and
+expressed in N x K float64 arrays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+from scipy.stats import norm
+from sklearn.mixture import GaussianMixture
+
+import mixlib
+
+K3_TRUTH = mixlib.MixtureParams(weights=[0.2, 0.5, 0.3], means=[-1.0, 0.5, 2.5], sds=[0.3, 0.5, 0.4])
+K3_START = mixlib.MixtureParams(weights=[1 / 3, 1 / 3, 1 / 3], means=[-0.5, 0.0, 2.0], sds=[0.5, 0.5, 0.5])
+
+
+def original_loop(s, p0, n_iter):
+    """The original script's EM loop (pdf ratios via scipy.stats.norm), for n_iter iterations."""
+    mu1, sig1, mu2, sig2, pi_1 = p0
+    mu = np.array([mu1, mu2])
+    sig = np.array([sig1, sig2])
+    pi_ = np.array([pi_1, 1 - pi_1])
+    gamma = np.zeros((2, s.size))
+    n_k = np.zeros(2)
+    p_new = p0
+
+    def pdf_model(x, p):
+        mu1, sig1, mu2, sig2, pi_1 = p
+        return pi_1 * norm.pdf(x, mu1, sig1) + (1 - pi_1) * norm.pdf(x, mu2, sig2)
+
+    for _ in range(n_iter):
+        for k in (0, 1):
+            gamma[k, :] = pi_[k] * norm.pdf(s, mu[k], sig[k]) / pdf_model(s, p_new)
+            n_k[k] = gamma[k].sum()
+            mu[k] = np.sum(gamma[k] * s) / n_k[k]
+            sig[k] = np.sqrt(np.sum(gamma[k] * (s - mu[k]) ** 2) / n_k[k])
+            pi_[k] = n_k[k] / s.size
+        p_new = [mu[0], sig[0], mu[1], sig[1], pi_[0]]
+    return mixlib.MixtureParams.from_vector(p_new)
+
+
+def sklearn_fit(x, start, tol):
+    model = GaussianMixture(
+        n_components=start.k, covariance_type="full", reg_covar=0.0, tol=tol, max_iter=100_000,
+        weights_init=start.weights, means_init=start.means[:, None],
+        precisions_init=(1.0 / start.sds**2)[:, None, None],
+    )
+    model.fit(x[:, None])
+    params = mixlib.MixtureParams(
+        model.weights_ / model.weights_.sum(), model.means_.ravel(), np.sqrt(model.covariances_.ravel())
+    )
+    return params, model.n_iter_
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def peak_memory_in_arrays(x, start, tol):
+    tracemalloc.start()
+    mixlib.fit_em(x, start, tol=tol)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / (x.size * start.k * 8)
+
+
+def bench_case(label, x, start, tol, runs, with_original):
+    k = start.k
+    floor_array = np.random.default_rng(0).normal(size=(x.size, k))
+    times = {"fit_em": [], "sklearn": [], "original": [], "floor": []}
+    for _ in range(runs):
+        t, fit = timed(lambda: mixlib.fit_em(x, start, tol=tol))
+        times["fit_em"].append(t)
+        t, (sk_params, sk_iter) = timed(lambda: sklearn_fit(x, start, tol))
+        times["sklearn"].append(t)
+        if with_original:
+            t, orig_params = timed(lambda: original_loop(x, start.to_vector(), fit.n_iter))
+            times["original"].append(t)
+        t, _ = timed(lambda: np.log(np.exp(floor_array)))
+        times["floor"].append(t)
+    med = {name: statistics.median(v) for name, v in times.items() if v}
+    row = {
+        "case": label,
+        "n": x.size,
+        "k": k,
+        "em_iter": fit.n_iter,
+        "sk_iter": sk_iter,
+        "em_s": med["fit_em"],
+        "sk_s": med["sklearn"],
+        "em_per_iter_ms": 1e3 * med["fit_em"] / fit.n_iter,
+        "sk_per_iter_ms": 1e3 * med["sklearn"] / sk_iter,
+        "floor_ms": 1e3 * med["floor"],
+        "em_mean_ll": fit.log_likelihood / x.size,
+        "sk_mean_ll": mixlib.log_likelihood(x, sk_params) / x.size,
+        "peak_arrays": peak_memory_in_arrays(x, start, tol),
+    }
+    row["speedup"] = row["sk_s"] / row["em_s"]
+    row["per_iter_speedup"] = row["sk_per_iter_ms"] / row["em_per_iter_ms"]
+    row["floor_ratio"] = row["em_per_iter_ms"] / row["floor_ms"]
+    if with_original:
+        row["orig_per_iter_ms"] = 1e3 * med["original"] / fit.n_iter
+        row["orig_mean_ll"] = mixlib.log_likelihood(x, orig_params) / x.size
+    return row
+
+
+def print_table(rows):
+    header = (
+        f"{'case':<22}{'N':>9}{'iters em/sk':>13}{'fit_em s':>10}{'sklearn s':>11}{'x faster':>10}"
+        f"{'ms/iter em':>12}{'ms/iter sk':>12}{'ms/iter orig':>14}{'floor ms':>10}{'em/floor':>10}"
+        f"{'|dLL| vs sk':>13}{'peak NxK':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        orig = f"{r['orig_per_iter_ms']:.1f}" if "orig_per_iter_ms" in r else "-"
+        print(
+            f"{r['case']:<22}{r['n']:>9}{str(r['em_iter']) + '/' + str(r['sk_iter']):>13}"
+            f"{r['em_s']:>10.3f}{r['sk_s']:>11.3f}{r['speedup']:>10.1f}"
+            f"{r['em_per_iter_ms']:>12.2f}{r['sk_per_iter_ms']:>12.2f}{orig:>14}"
+            f"{r['floor_ms']:>10.2f}{r['floor_ratio']:>10.2f}"
+            f"{abs(r['em_mean_ll'] - r['sk_mean_ll']):>13.1e}{r['peak_arrays']:>10.1f}"
+        )
+    print()
+    print("x faster: sklearn time / fit_em time (whole fit, same start, same tol, reg_covar=0).")
+    print("em/floor: fit_em time per iteration / (exp + log over an N x K array).")
+    print("|dLL| vs sk: difference in final mean log-likelihood per point.")
+    print("peak NxK: tracemalloc peak of one fit_em call, in N x K float64 arrays.")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--k3-size", type=int, default=1_000_000, help="N for the K=3 case (0: skip)")
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs per case (median)")
+    parser.add_argument("--tol", type=float, default=1e-10)
+    parser.add_argument("--seed", type=int, default=2020)
+    args = parser.parse_args(argv)
+
+    truth, _, p0 = mixlib.datasets.original_example()
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mixlib.ConvergenceWarning)
+        for n in args.sizes:
+            x = mixlib.sample(truth, n, rng=args.seed)
+            rows.append(bench_case("original example K=2", x, p0, args.tol, args.runs, True))
+        if args.k3_size:
+            x = mixlib.sample(K3_TRUTH, args.k3_size, rng=args.seed)
+            rows.append(bench_case("three components K=3", x, K3_START, args.tol, args.runs, False))
+    print_table(rows)
+    return rows
+
+
+if __name__ == "__main__":
+    main()
