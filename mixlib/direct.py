@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from ._checks import as_data, as_rng, as_vector, check_int
+from ._checks import as_data, as_rng, as_vector, check_int, check_positive_float
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
 from .em import _check_min_sd
@@ -98,7 +98,9 @@ def from_unconstrained(theta) -> MixtureParams:
         sds = np.exp(log_sds)
     if not np.all(np.isfinite(sds) & (sds > 0)):
         raise ValueError(f"theta: log sds {log_sds.tolist()} give sds that are 0 or overflow")
-    return MixtureParams(np.exp(log_weights), means, sds)
+    # a log weight ratio below about -745 underflows to weight 0: keep it the smallest positive
+    weights = np.maximum(np.exp(log_weights), np.finfo(np.float64).tiny)
+    return MixtureParams(weights, means, sds)
 
 
 def _negloglik_and_grad(theta, x, k, want_grad=True):
@@ -250,6 +252,7 @@ def fit_direct(
     k = init.k if init is not None else check_int(k, "k", 1)
     x = as_data(x, min_points=k)
     min_sd = _check_min_sd(min_sd)
+    tol = None if tol is None else check_positive_float(tol, "tol")
     n_init = check_int(n_init, "n_init", 1)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a callable or None, got {type(callback).__name__}")

@@ -1,0 +1,14 @@
+"""Shared fixtures for the mixlib tests: the original script's example, sampled once."""
+
+import pytest
+
+import mixlib
+
+
+@pytest.fixture(scope="session")
+def original():
+    """(truth, n, p0, x): the original example and a seeded sample of it (read-only)."""
+    truth, n, p0 = mixlib.datasets.original_example()
+    x = mixlib.sample(truth, n, rng=1)
+    x.setflags(write=False)
+    return truth, n, p0, x
