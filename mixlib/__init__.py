@@ -26,6 +26,7 @@ from .direct import (
     to_unconstrained,
 )
 from .em import em_step, fit_em
+from .model_selection import KChoice, choose_k, held_out_log_likelihood
 from .params import MixtureParams
 from .result import ConvergenceWarning, FitResult
 from .sampling import sample
@@ -35,15 +36,18 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning",
     "FitResult",
+    "KChoice",
     "MixtureParams",
     "StandardErrors",
     "aic",
     "bic",
+    "choose_k",
     "datasets",
     "em_step",
     "fit_direct",
     "fit_em",
     "from_unconstrained",
+    "held_out_log_likelihood",
     "log_likelihood",
     "logpdf",
     "n_free_parameters",

@@ -1,0 +1,95 @@
+"""Tests for mixlib.model_selection: folds, held-out log-likelihood, choose_k."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import mixlib
+from mixlib.model_selection import fold_indices
+
+TWO = mixlib.MixtureParams([0.4, 0.6], [0.0, 5.0], [1.0, 1.2])
+
+
+@pytest.fixture(scope="module")
+def x():
+    return mixlib.sample(TWO, 300, rng=3)
+
+
+def test_folds_partition_the_indices():
+    folds = fold_indices(23, 5, rng=1)
+    assert len(folds) == 5
+    assert sorted(len(f) for f in folds) == [4, 4, 5, 5, 5]
+    assert np.array_equal(np.sort(np.concatenate(folds)), np.arange(23))
+
+
+def test_folds_are_seeded():
+    a, b = fold_indices(50, 4, rng=7), fold_indices(50, 4, rng=7)
+    assert all(np.array_equal(f, g) for f, g in zip(a, b))
+
+
+@pytest.mark.parametrize("n, n_folds", [(5, 1), (3, 4)])
+def test_folds_reject_bad_sizes(n, n_folds):
+    with pytest.raises(ValueError):
+        fold_indices(n, n_folds)
+
+
+def test_held_out_equals_a_hand_written_cross_validation(x):
+    """Recompute the sum of held-out log-densities fold by fold with fit_em and logpdf."""
+    got = mixlib.held_out_log_likelihood(x, 2, n_folds=4, rng=11)
+    rng = np.random.default_rng(11)
+    order = rng.permutation(x.size)
+    total = 0.0
+    for fold in np.array_split(order, 4):
+        mask = np.ones(x.size, bool)
+        mask[fold] = False
+        fit = mixlib.fit_em(x[mask], k=2, rng=rng)
+        total += mixlib.logpdf(x[~mask], fit.params).sum()
+    assert got == pytest.approx(total, rel=1e-12)
+
+
+def test_held_out_is_below_the_in_sample_log_likelihood(x):
+    in_sample = mixlib.fit_em(x, k=2).log_likelihood
+    held_out = mixlib.held_out_log_likelihood(x, 2, rng=0)
+    assert held_out < in_sample
+    # ...but of the same size: a few units per free parameter at most
+    assert in_sample - held_out < 5 * 5
+
+
+def test_held_out_prefers_the_true_k_and_is_reproducible(x):
+    scores = {k: mixlib.held_out_log_likelihood(x, k, n_init=3, rng=5) for k in (1, 2)}
+    assert scores[2] > scores[1] + 50
+    assert mixlib.held_out_log_likelihood(x, 2, n_init=3, rng=5) == scores[2]
+
+
+def test_held_out_warns_once_when_folds_stop_early(x):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mixlib.held_out_log_likelihood(x, 3, max_iter=2, rng=0)
+    messages = [w for w in caught if issubclass(w.category, mixlib.ConvergenceWarning)]
+    assert len(messages) == 1
+    assert "5 of 5 fold fits" in str(messages[0].message)
+    assert messages[0].filename == __file__  # points at the caller, not inside mixlib
+
+
+def test_choose_k_rows_match_the_documented_calls(x):
+    rows = mixlib.choose_k(x, [1, 2, 3], n_init=2, n_folds=3, seed=4)
+    assert [r.k for r in rows] == [1, 2, 3]
+    for row in rows:
+        fit = mixlib.fit_em(x, k=row.k, n_init=2, rng=4)
+        assert row.fit.params == fit.params
+        assert row.log_likelihood == fit.log_likelihood
+        assert row.n_parameters == 3 * row.k - 1
+        assert row.aic == pytest.approx(2 * row.n_parameters - 2 * fit.log_likelihood)
+        assert row.bic == pytest.approx(row.n_parameters * np.log(x.size) - 2 * fit.log_likelihood)
+        assert row.held_out == mixlib.held_out_log_likelihood(x, row.k, n_folds=3, n_init=2, rng=4)
+    assert min(rows, key=lambda r: r.bic).k == 2
+    assert max(rows, key=lambda r: r.held_out).k in (2, 3)
+    assert rows[1].log_likelihood > rows[0].log_likelihood
+
+
+def test_choose_k_rejects_bad_arguments(x):
+    with pytest.raises(ValueError):
+        mixlib.choose_k(x, [0])
+    with pytest.raises(TypeError):
+        mixlib.choose_k(x, [1], seed=1.5)
