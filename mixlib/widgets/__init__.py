@@ -6,6 +6,8 @@ plots. Widgets hold no numerics of their own: they ask ``mixlib`` and draw with 
 The modules load on first use, so ``import mixlib.widgets`` stays cheap.
 """
 
+import sys
+import types
 from importlib import import_module
 
 from ._base import Explorer
@@ -20,6 +22,22 @@ _WIDGET_MODULES = {
 }
 
 __all__ = ["Explorer", *_WIDGET_MODULES]
+
+
+class _WidgetPackage(types.ModuleType):
+    """Keep ``mixlib.widgets.em_stepper`` the function once its module ``em_stepper`` is imported.
+
+    Importing a submodule sets it as an attribute of its package; for a widget whose module has
+    the function's own name (``em_stepper``) that would replace the function by the module.
+    """
+
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and _WIDGET_MODULES.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _WidgetPackage
 
 
 def __getattr__(name):
