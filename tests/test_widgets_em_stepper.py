@@ -1,0 +1,113 @@
+"""The EM stepper (notebook 04): pressing its buttons plots exactly mixlib.em_step's iterates."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+import mixlib
+import mixlib.widgets
+from mixlib.plotting import density_grid
+
+
+@pytest.fixture(scope="module")
+def data():
+    truth, n, p0 = mixlib.datasets.original_example()
+    return mixlib.sample(truth, n, rng=17), p0
+
+
+@pytest.fixture
+def stepper(data):
+    x, p0 = data
+    box = mixlib.widgets.em_stepper(x, p0)
+    yield box
+    matplotlib.pyplot.close(box.figure)
+
+
+def em_iterates(x, start, n_steps):
+    out = [start]
+    for _ in range(n_steps):
+        out.append(mixlib.em_step(x, out[-1]))
+    return out
+
+
+def check_view(box, x, iterates):
+    params = iterates[-1]
+    artists = box.density_artists
+    grid = artists["grid"]
+    np.testing.assert_allclose(artists["mixture"].get_ydata(), mixlib.pdf(grid, params), rtol=1e-12)
+    for k, line in enumerate(artists["components"]):
+        single = mixlib.MixtureParams([1.0], [params.means[k]], [params.sds[k]])
+        np.testing.assert_allclose(line.get_ydata(), params.weights[k] * mixlib.pdf(grid, single),
+                                   rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(box.rug.get_array(), mixlib.responsibilities(x, params)[:, 0],
+                               rtol=1e-12, atol=1e-15)
+    xs, ys = box.trace_line.get_data()
+    np.testing.assert_array_equal(xs, np.arange(len(iterates)))
+    np.testing.assert_allclose(ys, [mixlib.log_likelihood(x, p) for p in iterates], rtol=1e-12)
+    texts = box.readout_texts()
+    assert texts == {
+        "iteration": f"iteration: {len(iterates) - 1}",
+        "log_likelihood": f"log-likelihood: {mixlib.log_likelihood(x, params):.4f}",
+    }
+    assert box.expected_readouts() == texts
+
+
+def test_starts_at_the_start(stepper, data):
+    x, p0 = data
+    check_view(stepper, x, [p0])
+    np.testing.assert_allclose(stepper.density_artists["grid"], density_grid(x, p0))
+
+
+def test_step_button_plots_em_step_iterates(stepper, data):
+    x, p0 = data
+    for _ in range(3):
+        stepper.controls["step"].click()
+    expected = em_iterates(x, p0, 3)
+    assert stepper.iterates == expected  # MixtureParams compare exactly
+    check_view(stepper, x, expected)
+
+
+def test_run_button_converges_like_fit_em(stepper, data):
+    x, p0 = data
+    stepper.controls["step"].click()
+    stepper.controls["run"].click()
+    n_steps = len(stepper.iterates) - 1
+    expected = em_iterates(x, p0, n_steps)
+    check_view(stepper, x, expected)
+    # Run stops by fit_em's rule: the last change per point is below tol, the one before is not
+    lls = [mixlib.log_likelihood(x, p) for p in expected]
+    assert abs(lls[-1] - lls[-2]) / x.size < 1e-8 <= abs(lls[-2] - lls[-3]) / x.size
+    fit = mixlib.fit_em(x, p0)
+    assert lls[-1] == pytest.approx(fit.log_likelihood, abs=1e-6)
+
+
+def test_reset_and_start_choice(stepper, data):
+    x, p0 = data
+    stepper.controls["step"].click()
+    stepper.controls["reset"].click()
+    check_view(stepper, x, [p0])
+    stepper.controls["start"].value = "labels swapped"
+    swapped = mixlib.MixtureParams(p0.weights[::-1], p0.means[::-1], p0.sds[::-1])
+    check_view(stepper, x, [swapped])
+    stepper.controls["step"].click()
+    stepper.controls["step"].click()
+    check_view(stepper, x, em_iterates(x, swapped, 2))
+
+
+def test_log_likelihood_trace_never_decreases(stepper):
+    stepper.controls["run"].click()
+    ys = stepper.trace_line.get_ydata()
+    assert np.all(np.diff(ys) >= -1e-9 * np.abs(ys[1:]))
+
+
+def test_name_stays_the_function_after_the_module_is_imported(data):
+    # the module mixlib/widgets/em_stepper.py shares the function's name; importing it directly
+    # (as pytest's doctest collection does) must not replace mixlib.widgets.em_stepper
+    import importlib
+
+    importlib.import_module("mixlib.widgets.em_stepper")
+    assert callable(mixlib.widgets.em_stepper)
+    assert mixlib.widgets.em_stepper.__name__ == "em_stepper"
