@@ -1,0 +1,98 @@
+"""Notebook 01's widget plots exactly what mixlib computes for the sliders' values."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import mixlib  # noqa: E402
+from mixlib.plotting.sampling import histogram_density, view_range  # noqa: E402
+from mixlib.widgets import sampling_explorer  # noqa: E402
+
+SEED = 0
+
+
+@pytest.fixture
+def box():
+    explorer = sampling_explorer(n=1000, seed=SEED)
+    yield explorer
+    plt.close(explorer.figure)
+
+
+def slider_params(box):
+    c = box.controls
+    return mixlib.MixtureParams([c["w1"].value, 1 - c["w1"].value], [c["mu1"].value, c["mu2"].value],
+                                [c["sd1"].value, c["sd2"].value])
+
+
+def assert_plots_what_mixlib_computes(box):
+    params = slider_params(box)
+    n = box.controls["n"].value
+    x, labels = mixlib.sample(params, n, rng=SEED, return_labels=True)
+    ax = box.figure.axes[0]
+    stairs = next(p for p in ax.patches if hasattr(p, "get_data"))
+    values, edges = stairs.get_data().values, stairs.get_data().edges
+    low, high = view_range(params)
+    assert edges[0] == pytest.approx(low) and edges[-1] == pytest.approx(high)
+    np.testing.assert_allclose(values, histogram_density(x, edges))
+    # the histogram's area is the fraction of the sample inside the view
+    inside = np.mean((x >= low) & (x <= high))
+    assert np.sum(values * np.diff(edges)) == pytest.approx(inside)
+
+    mixture = next(line for line in ax.lines if line.get_label() == "true density")
+    grid = mixture.get_xdata()
+    np.testing.assert_allclose(mixture.get_ydata(), mixlib.pdf(grid, params), rtol=1e-12)
+    components = [line for line in ax.lines if line is not mixture]
+    assert len(components) == 2
+    for k, line in enumerate(components):
+        single = mixlib.MixtureParams([1.0], [params.means[k]], [params.sds[k]])
+        np.testing.assert_allclose(line.get_ydata(), params.weights[k] * mixlib.pdf(grid, single),
+                                   rtol=1e-12)
+
+    texts = box.readout_texts()
+    assert texts == box.expected_readouts()
+    assert texts["n"] == f"sample size N = {n}"
+    numbers = [float(v) for v in re.findall(r"\d+(?:\.\d+)?", texts["counts"].split("(")[0])]
+    assert numbers == np.bincount(labels, minlength=2).tolist()
+    expected = [float(v) for v in re.findall(r"\d+\.\d", texts["counts"].split(":", 2)[-1])]
+    assert expected == pytest.approx((n * params.weights).round(1).tolist())
+
+
+def test_starts_at_the_original_example(box):
+    truth, n, _ = mixlib.datasets.original_example()
+    assert slider_params(box).to_vector() == pytest.approx(truth.to_vector())
+    assert box.controls["n"].value == n
+    assert_plots_what_mixlib_computes(box)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("w1", 0.5), ("mu1", -0.3), ("sd1", 0.2), ("mu2", 1.0), ("sd2", 0.05), ("n", 50), ("n", 20_000),
+])
+def test_each_control_redraws_what_mixlib_computes(box, name, value):
+    before = box.readout_texts()
+    box.controls[name].value = value
+    assert_plots_what_mixlib_computes(box)
+    if name in ("w1", "n"):
+        assert box.readout_texts() != before
+
+
+def test_several_changes_in_a_row(box):
+    for name, value in [("n", 200), ("w1", 0.8), ("mu2", 0.3), ("sd1", 0.3)]:
+        box.controls[name].value = value
+    assert_plots_what_mixlib_computes(box)
+
+
+def test_sliders_update_on_release_only(box):
+    assert all(not c.continuous_update for c in box.controls.values())
+
+
+def test_rejects_other_than_two_components():
+    with pytest.raises(ValueError, match="two components"):
+        sampling_explorer(mixlib.MixtureParams([1.0], [0.0], [1.0]))
