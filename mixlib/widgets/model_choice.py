@@ -1,0 +1,131 @@
+"""Notebook 05: choose a variable and the number of components; see the fit and the criteria."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+
+from .._checks import as_data, check_int
+from ..criteria import aic, bic
+from ..density import log_likelihood
+from ..em import fit_em
+from ..model_selection import choose_k
+from ..plotting.model_choice import draw_fit_lines, plot_criteria, update_criteria, update_fit_lines
+from ._base import Explorer, new_figure
+
+
+def readout_texts(x, params):
+    """The readouts' text for a fit ``params`` of ``x`` (used by the widget and ``expected``)."""
+    return {
+        "log_likelihood": f"log-likelihood: {log_likelihood(x, params):.2f}",
+        "aic": f"AIC: {aic(x, params):.2f}",
+        "bic": f"BIC: {bic(x, params):.2f}",
+    }
+
+
+def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, tables=None,
+                          units="minutes", k=2):
+    """Choose a variable and K: the EM fit over the histogram, and AIC, BIC, held-out against K.
+
+    Parameters
+    ----------
+    data : dict name -> 1-D array (for example ``mixlib.datasets.old_faithful()``)
+    ks : the numbers of components offered
+    n_init, n_folds, seed : as in ``mixlib.choose_k``; the fit shown for K is
+        ``mixlib.fit_em(x, k=K, n_init=n_init, rng=seed)``
+    tables : dict name -> list of KChoice, or None
+        ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, seed=seed)`` for each
+        variable, if already computed (it takes seconds); missing ones are computed on first use.
+    units : str, the data's units (axis label)
+    k : int, the K shown first
+
+    Returns
+    -------
+    Explorer with controls ``variable`` (Dropdown) and ``k`` (IntSlider), readouts
+    ``log_likelihood``, ``aic`` and ``bic`` for the fit shown, and attributes ``fit_artists``
+    (see ``mixlib.plotting.model_choice.draw_fit_lines``), ``criteria_lines``,
+    ``current_marker`` (the vertical line at the chosen K), ``tables`` and ``current_fit``.
+    """
+    data = {name: as_data(values, name=f"data[{name!r}]") for name, values in data.items()}
+    ks = [check_int(value, "ks", 1) for value in ks]
+    k = check_int(k, "k", 1)
+    if k not in ks:
+        raise ValueError(f"k: must be one of ks={ks}, got {k}")
+    tables = dict(tables or {})
+
+    def table(name):
+        if name not in tables:
+            tables[name] = choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, seed=seed)
+        return tables[name]
+
+    def fit_for(name, k_value):
+        return next(row.fit for row in table(name) if row.k == k_value)
+
+    first = next(iter(data))
+    fig, (ax_fit, ax_crit) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.3, 1])
+    state = {"variable": first}
+    fit_artists = draw_fit_lines(ax_fit, data[first], fit_for(first, k).params, max_k=max(ks),
+                                 xlabel=f"{first} ({units})")
+    ax_fit.legend(fontsize="x-small", loc="upper left")
+    criteria_lines = plot_criteria(ax_crit, table(first))
+    current_marker = ax_crit.axvline(k, color="#777777", lw=1, ls=":")
+    ax_crit.set_title(f"{first}: K = {k}", fontsize="medium")
+    fig.tight_layout()
+
+    controls = {
+        "variable": widgets.Dropdown(options=list(data), value=first, description="variable"),
+        "k": widgets.IntSlider(value=k, min=min(ks), max=max(ks), step=1, description="K",
+                               continuous_update=False),
+    }
+    readouts = {name: widgets.HTML() for name in ("log_likelihood", "aic", "bic")}
+    explorer = None
+
+    def show(_=None):
+        name, k_value = controls["variable"].value, controls["k"].value
+        x = data[name]
+        if name != state["variable"]:
+            # A new variable: new histogram and grid (the lines are reused).
+            for bar in fit_artists["bars"]:
+                bar.remove()
+            fresh = draw_fit_lines(ax_fit, x, fit_for(name, k_value).params, max_k=max(ks),
+                                   xlabel=f"{name} ({units})")
+            for line in [fit_artists["mixture"], *fit_artists["components"]]:
+                line.remove()
+            fit_artists.update(fresh)
+            ax_fit.relim()
+            ax_fit.autoscale_view()
+            update_criteria(ax_crit, criteria_lines, table(name))
+            state["variable"] = name
+        fit = fit_for(name, k_value)
+        update_fit_lines(fit_artists, fit.params)
+        ax_fit.set_ylim(0, 1.15 * max(max(bar.get_height() for bar in fit_artists["bars"]),
+                                      float(fit_artists["mixture"].get_ydata().max())))
+        current_marker.set_xdata([k_value, k_value])
+        ax_crit.set_title(f"{name}: K = {k_value}", fontsize="medium")
+        explorer_state["fit"] = fit
+        for key, text in readout_texts(x, fit.params).items():
+            readouts[key].value = text
+        if explorer is not None:
+            explorer.current_fit = fit
+            explorer.redraw()
+
+    def expected():
+        # Afresh from mixlib, not from the cached table.
+        name, k_value = controls["variable"].value, controls["k"].value
+        x = data[name]
+        fit = fit_em(x, k=k_value, n_init=n_init, rng=seed)
+        return readout_texts(x, fit.params)
+
+    explorer_state = {}
+    show()
+    rows = [widgets.HBox([controls["variable"], controls["k"]])]
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
+    explorer.fit_artists = fit_artists
+    explorer.criteria_lines = criteria_lines
+    explorer.current_marker = current_marker
+    explorer.tables = tables
+    explorer.current_fit = explorer_state["fit"]
+    for control in controls.values():
+        control.observe(show, names="value")
+    plt.close(fig)
+    return explorer
