@@ -1,0 +1,168 @@
+"""The front door: README.md's Binder badge, links, commands, and the release it names.
+
+- Every Binder link opens JupyterLab (``?urlpath=lab/tree/...``) at a file that exists, on the tag
+  ``v<version>`` where ``<version>`` is pyproject.toml's version.
+- Every relative link and image in README.md points at a file or folder that exists. Screenshots
+  (``docs/screenshots/``) are made by ``make screenshots`` (the browser tests): until that folder
+  exists they are skipped with a reason; once it exists, a missing one fails.
+- The README's first code block is exactly the two commands ``make lab`` and ``make test``, and
+  every ``make <target>`` the README mentions is a target in the Makefile.
+- Every notebook in notebooks/ is linked from the README, and the CHANGELOG has an entry for the
+  version (releases are what instructors pin).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+SCREENSHOTS = "docs/screenshots/"
+
+BINDER_URL = re.compile(r"https://mybinder\.org/v2/gh/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/"
+                        r"(?P<ref>[^/?\s)]+)(?P<query>\?[^\s)\"'`]*)?")
+FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def _without_code(text: str) -> str:
+    text = FENCE.sub("", text)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def _code_texts(text: str) -> list[str]:
+    """Fenced blocks first (in order), then inline code spans."""
+    blocks = FENCE.findall(text)
+    spans = re.findall(r"`([^`\n]+)`", FENCE.sub("", text))
+    return blocks + spans
+
+
+def relative_targets(text: str) -> list[str]:
+    """Targets of markdown links/images and HTML src/href that are paths in this repository."""
+    prose = _without_code(text)
+    targets = re.findall(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", prose)
+    targets += re.findall(r"^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", prose, re.MULTILINE)
+    targets += re.findall(r"\b(?:src|href)\s*=\s*[\"']([^\"']+)[\"']", prose)
+    out = []
+    for target in targets:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("#", "//")):
+            continue  # a URL, mail address or an anchor in this page
+        path = unquote(urlsplit(target).path)
+        if path:
+            out.append(path)
+    return out
+
+
+def makefile_targets() -> set[str]:
+    targets = set()
+    for line in (REPO / "Makefile").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_./$()%-][^:=\t#]*?)\s*::?(?!=)", line)
+        if match and not line.startswith("\t"):
+            targets.update(match.group(1).split())
+    return targets
+
+
+# --- Binder -----------------------------------------------------------------------------------
+
+def binder_links():
+    return [m for m in BINDER_URL.finditer(README)]
+
+
+def test_readme_has_a_binder_badge():
+    assert re.search(r"\[!\[[^\]]*\]\(https://mybinder\.org/badge_logo\.svg\)\]\("
+                     r"https://mybinder\.org/v2/gh/", README), "no Binder badge linking to mybinder.org"
+
+
+@pytest.mark.parametrize("link", binder_links(), ids=lambda m: m.group(0)[-60:])
+def test_binder_link_opens_lab_at_a_file_on_the_release_tag(link):
+    assert link.group("ref") == f"v{VERSION}", (
+        f"Binder link {link.group(0)} names {link.group('ref')!r}, but pyproject.toml's version is "
+        f"{VERSION}: point it at the tag v{VERSION} (a release, not a branch)")
+    query = link.group("query") or ""
+    match = re.fullmatch(r"\?urlpath=lab/tree/([^&#]+)", query)
+    assert match, f"Binder link {link.group(0)} should end with ?urlpath=lab/tree/<path> (JupyterLab)"
+    path = unquote(match.group(1))
+    assert (REPO / path).is_file(), f"the Binder link opens {path}, which does not exist"
+
+
+def test_badge_opens_the_first_notebook():
+    first = sorted((REPO / "notebooks").glob("*.ipynb"))[0].relative_to(REPO).as_posix()
+    badge = binder_links()[0]
+    assert badge.group("query") == f"?urlpath=lab/tree/{first}", (
+        f"the badge opens {badge.group('query')}, not the first notebook {first}")
+
+
+# --- Links --------------------------------------------------------------------------------------
+
+def test_readme_relative_links_exist():
+    missing = sorted({p for p in relative_targets(README)
+                      if not p.startswith(SCREENSHOTS) and not (REPO / p).exists()})
+    assert not missing, f"README.md links to paths that do not exist: {missing}"
+
+
+def test_readme_screenshots_exist():
+    shots = sorted({p for p in relative_targets(README) if p.startswith(SCREENSHOTS)})
+    assert shots, "README.md shows no screenshots (docs/screenshots/NN_name.png)"
+    if not (REPO / SCREENSHOTS).is_dir():
+        pytest.skip(f"{SCREENSHOTS} does not exist yet: 'make screenshots' (browser tests) makes "
+                    f"{len(shots)} pictures the README shows")
+    missing = [p for p in shots if not (REPO / p).is_file()]
+    assert not missing, f"README.md shows screenshots that do not exist: {missing}"
+
+
+def test_readme_links_every_notebook():
+    linked = set(relative_targets(README))
+    missing = [p.relative_to(REPO).as_posix() for p in sorted((REPO / "notebooks").glob("*.ipynb"))
+               if p.relative_to(REPO).as_posix() not in linked]
+    assert not missing, f"README.md does not link {missing}: add them to the list of notebooks"
+
+
+def test_relative_target_parser():
+    text = ('[a](x/y.md#part) ![b](docs/p%20q.png "t") [![c](img.svg)](notebooks/n.ipynb) '
+            '<img src="s.png"> [d](https://e.org/f) [g](#anchor) `[h](not/a/link)`\n'
+            '[ref]: other/file.txt\n```\n[i](in/code)\n```\n')
+    assert relative_targets(text) == ["x/y.md", "docs/p q.png", "img.svg", "notebooks/n.ipynb",
+                                      "other/file.txt", "s.png"]
+
+
+# --- Commands -------------------------------------------------------------------------------------
+
+def test_first_code_block_is_the_two_commands():
+    blocks = FENCE.findall(README)
+    assert blocks, "README.md has no code block"
+    commands = [line.strip() for line in blocks[0].splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+    assert commands == ["make lab", "make test"], (
+        f"the README's first code block should be exactly 'make lab' and 'make test', not {commands}")
+
+
+def test_make_targets_named_in_readme_exist():
+    named = set()
+    for code in _code_texts(README):
+        for match in re.finditer(r"(?:^|[\s;&(|])make\b([^\n;&|)#]*)", code):
+            for word in match.group(1).split():
+                if not re.fullmatch(r"[A-Za-z][\w.-]*", word):
+                    break  # a variable (PORT=8890) or an option ends the list of targets
+                named.add(word)
+    assert {"lab", "test"} <= named
+    missing = sorted(named - makefile_targets())
+    assert not missing, f"README.md mentions 'make {' '.join(missing)}', not targets in the Makefile"
+
+
+# --- Release --------------------------------------------------------------------------------------
+
+def test_changelog_has_an_entry_for_the_version():
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(VERSION)}\]", changelog, re.MULTILINE), (
+        f"CHANGELOG.md has no '## [{VERSION}]' entry for pyproject.toml's version")
+
+
+def test_package_version_matches_pyproject():
+    import mixlib
+    assert mixlib.__version__ == VERSION, (
+        f"mixlib.__version__ is {mixlib.__version__}, pyproject.toml says {VERSION}")
