@@ -1,0 +1,124 @@
+"""The pitfall explorer (notebook 06): what it plots and reads out are mixlib.em_step's iterates."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+import mixlib
+import mixlib.widgets
+from mixlib.widgets.pitfalls import Pitfall, default_pitfalls, replay
+
+
+@pytest.fixture(scope="module")
+def pitfalls():
+    return default_pitfalls()
+
+
+@pytest.fixture
+def box(pitfalls):
+    explorer = mixlib.widgets.pitfall_explorer(pitfalls)
+    yield explorer
+    matplotlib.pyplot.close(explorer.figure)
+
+
+def check_view(box, pitfall, start_name, n_steps):
+    start, min_sd = pitfall.starts[start_name]
+    iterates = replay(pitfall.x, start, min_sd, n_steps)
+    # replay is em_step applied n times: check that too, independently
+    p = start
+    for _ in range(n_steps):
+        p = mixlib.em_step(pitfall.x, p, min_sd=min_sd)
+    assert iterates[-1] == p
+    assert len(box.iterates) == n_steps + 1
+    assert box.iterates[-1] == p
+    grid = box.fit_artists["grid"]
+    np.testing.assert_allclose(box.fit_artists["mixture"].get_ydata(), mixlib.pdf(grid, p), rtol=1e-12)
+    for j, line in enumerate(box.fit_artists["components"]):
+        if j < p.k:
+            single = mixlib.MixtureParams([1.0], [p.means[j]], [p.sds[j]])
+            np.testing.assert_allclose(line.get_ydata(), p.weights[j] * mixlib.pdf(grid, single),
+                                       rtol=1e-12, atol=1e-300)
+        else:
+            assert np.isnan(line.get_ydata()).all()
+    xs, ys = box.trace_line.get_data()
+    np.testing.assert_array_equal(xs, np.arange(n_steps + 1))
+    np.testing.assert_allclose(ys, [mixlib.log_likelihood(pitfall.x, q) for q in iterates], rtol=1e-12)
+    texts = box.readout_texts()
+    assert texts == {
+        "iteration": f"iteration: {n_steps}",
+        "log_likelihood": f"log-likelihood: {mixlib.log_likelihood(pitfall.x, p):.4f}",
+        "smallest_sd": f"smallest sd: {p.sds.min():.4g}",
+    }
+    assert box.expected_readouts() == texts
+
+
+def test_starts_at_the_first_start(box, pitfalls):
+    name = next(iter(pitfalls))
+    check_view(box, pitfalls[name], next(iter(pitfalls[name].starts)), 0)
+
+
+def test_step_and_step10(box, pitfalls):
+    pitfall = pitfalls["collapse onto one waiting time"]
+    box.controls["step"].click()
+    check_view(box, pitfall, "spike at 78 min, default floor", 1)
+    box.controls["step10"].click()
+    check_view(box, pitfall, "spike at 78 min, default floor", 11)
+
+
+def test_run_collapses_with_the_default_floor_and_not_with_half_a_minute(box, pitfalls):
+    pitfall = pitfalls["collapse onto one waiting time"]
+    box.controls["run"].click()
+    n = len(box.iterates) - 1
+    check_view(box, pitfall, "spike at 78 min, default floor", n)
+    assert box.iterates[-1].sds.min() < 1e-3
+    box.controls["start"].value = "spike at 78 min, floor 0.5 min"
+    check_view(box, pitfall, "spike at 78 min, floor 0.5 min", 0)
+    box.controls["run"].click()
+    n = len(box.iterates) - 1
+    check_view(box, pitfall, "spike at 78 min, floor 0.5 min", n)
+    assert box.iterates[-1].sds.min() == pytest.approx(0.5)
+
+
+def test_changing_pitfall_resets_and_offers_its_starts(box, pitfalls):
+    box.controls["step10"].click()
+    box.controls["pitfall"].value = "identical components"
+    pitfall = pitfalls["identical components"]
+    assert list(box.controls["start"].options) == list(pitfall.starts)
+    check_view(box, pitfall, "identical components", 0)
+    box.controls["step10"].click()
+    check_view(box, pitfall, "identical components", 10)
+    means = box.iterates[-1].means
+    assert means[0] == means[1]  # a fixed point of EM: the components never separate
+    assert box.figure.axes[0].get_xlabel() == pitfall.xlabel
+
+
+def test_local_optima_reach_different_log_likelihoods(box, pitfalls):
+    box.controls["pitfall"].value = "local optima (eruptions, K = 3)"
+    finals = {}
+    for start in ("start A", "start B"):
+        box.controls["start"].value = start
+        box.controls["run"].click()
+        check_view(box, pitfalls["local optima (eruptions, K = 3)"], start, len(box.iterates) - 1)
+        finals[start] = mixlib.log_likelihood(pitfalls["local optima (eruptions, K = 3)"].x,
+                                              box.iterates[-1])
+    assert finals["start B"] > finals["start A"] + 1
+
+
+def test_custom_pitfalls():
+    x = mixlib.sample(mixlib.MixtureParams([0.5, 0.5], [0, 3], [1, 1]), 100, rng=0)
+    start = mixlib.MixtureParams([0.5, 0.5], [-1, 1], [1, 1])
+    pitfall = Pitfall(x, {"s": (start, None)}, "x")
+    explorer = mixlib.widgets.pitfall_explorer({"mine": pitfall})
+    try:
+        explorer.controls["step"].click()
+        check_view(explorer, pitfall, "s", 1)
+    finally:
+        matplotlib.pyplot.close(explorer.figure)
+
+
+def test_rejects_bad_starts():
+    with pytest.raises(TypeError):
+        mixlib.widgets.pitfall_explorer({"bad": Pitfall(np.arange(5.0), {"s": ([1, 2], None)})})
