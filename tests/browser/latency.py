@@ -1,0 +1,91 @@
+"""Widget latencies measured in the browser: time from a student's change (key press, mouse
+release, click) to the new figure image in the page. Reported, never asserted."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+LAST_LOG = None
+
+
+def _chromium_version() -> str:
+    try:
+        out = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
+                             timeout=30).stdout
+        return out.strip().splitlines()[-1] if out.strip() else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+class LatencyLog:
+    def __init__(self):
+        self.rows = []  # (notebook, widget, control, how, latency_ms or None, note)
+
+    def add(self, notebook: str, widget: str, changes) -> None:
+        for c in changes:
+            self.rows.append((notebook, widget, c.control, c.how, c.latency_ms, c.note))
+
+    def per_widget(self):
+        """[(notebook, widget, n, median_ms, worst_ms, worst_change, unchanged)] in run order."""
+        groups = {}
+        for nb, widget, control, how, ms, note in self.rows:
+            groups.setdefault((nb, widget), []).append((ms, f"{how} on {control!r}", note))
+        out = []
+        for (nb, widget), items in groups.items():
+            timed = [(ms, what) for ms, what, _ in items if ms is not None]
+            unchanged = [what for ms, what, note in items if ms is None]
+            if timed:
+                worst = max(timed)
+                out.append((nb, widget, len(timed), statistics.median(ms for ms, _ in timed),
+                            worst[0], worst[1], unchanged))
+            else:
+                out.append((nb, widget, 0, None, None, "", unchanged))
+        return out
+
+    def summary_table(self) -> str:
+        lines = [f"{'notebook':28} {'widget':24} {'n':>3} {'median ms':>10} {'worst ms':>9}  worst change"]
+        for nb, widget, n, med, worst, what, unchanged in self.per_widget():
+            med_s = f"{med:.0f}" if med is not None else "-"
+            worst_s = f"{worst:.0f}" if worst is not None else "-"
+            lines.append(f"{nb:28} {widget:24} {n:>3} {med_s:>10} {worst_s:>9}  {what}")
+            for u in unchanged:
+                lines.append(f"{'':28} {'':24} figure unchanged after {u}")
+        return "\n".join(lines)
+
+    def write_markdown(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [
+            "# Widget latency in JupyterLab",
+            "",
+            "Time from a student's change (key press on a slider handle, release of a mouse drag,",
+            "a dropdown choice, a button click) to the new figure image appearing in the page,",
+            "measured in headless Chromium by the browser tests (`tests/browser/`). Written by",
+            "`make screenshots`; do not edit by hand. Reported, not asserted: the aim is a median",
+            "under 300 ms for a one-panel slider on 2 cores.",
+            "",
+            f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores "
+            f"({platform.machine()}, Python {platform.python_version()}, {_chromium_version()}),",
+            "with the other work on the machine at the time (shared cores: treat as an upper bound).",
+            "",
+            "| notebook | widget | changes | median (ms) | worst (ms) | worst change |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        notes = []
+        for nb, widget, n, med, worst, what, unchanged in self.per_widget():
+            med_s = f"{med:.0f}" if med is not None else "-"
+            worst_s = f"{worst:.0f}" if worst is not None else "-"
+            lines.append(f"| {nb} | `{widget}` | {n} | {med_s} | {worst_s} | {what} |")
+            notes += [f"- {nb}, `{widget}`: figure unchanged after {u} (not timed)." for u in unchanged]
+        lines += ["", "## Every change", "", "| notebook | widget | control | action | ms |",
+                  "|---|---|---|---|---:|"]
+        for nb, widget, control, how, ms, note in self.rows:
+            ms_s = f"{ms:.0f}" if ms is not None else note or "-"
+            lines.append(f"| {nb} | `{widget}` | {control} | {how} | {ms_s} |")
+        if notes:
+            lines += ["", *notes]
+        path.write_text("\n".join(lines) + "\n")
