@@ -166,3 +166,58 @@ def test_package_version_matches_pyproject():
     import mixlib
     assert mixlib.__version__ == VERSION, (
         f"mixlib.__version__ is {mixlib.__version__}, pyproject.toml says {VERSION}")
+
+
+# --- Times per notebook -------------------------------------------------------------------------
+
+NOTEBOOK_IN_LINE = re.compile(r"\((?:notebooks/)?(\d\d_[a-z0-9_]+)\.ipynb\)")
+MINUTES = re.compile(r"(\d+)\s*min")
+
+
+def stated_minutes(notebook: Path) -> int | None:
+    """The working time a notebook states in its introduction (before its first code cell)."""
+    import json
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    intro = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            break
+        intro.append("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    match = re.search(r"time[^\n]*?(\d+)\s*min", "\n".join(intro), re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def times_in(text: str) -> list[tuple[str, int, str]]:
+    """(notebook stem, minutes, line) for each line that links one notebook and gives minutes."""
+    out = []
+    for line in text.splitlines():
+        stems, minutes = NOTEBOOK_IN_LINE.findall(line), MINUTES.findall(line)
+        if len(set(stems)) == 1 and len(minutes) == 1:
+            out.append((stems[0], int(minutes[0]), line.strip()))
+    return out
+
+
+def _start_here_markdown() -> str:
+    import json
+    cells = json.loads((REPO / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                     for c in cells if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("where", ["README.md", "notebooks/00_start_here.ipynb"])
+def test_times_per_notebook_agree_with_the_notebooks(where):
+    """The course maps quote each notebook's own stated working time."""
+    text = README if where == "README.md" else _start_here_markdown()
+    quoted = times_in(text)
+    assert quoted, f"{where} gives no time per notebook"
+    problems = []
+    for stem, minutes, line in quoted:
+        path = REPO / "notebooks" / f"{stem}.ipynb"
+        if not path.exists():
+            continue  # a missing notebook is reported by the link tests
+        own = stated_minutes(path)
+        if own is None:
+            problems.append(f"{stem}.ipynb states no working time ('Working time: about N minutes')")
+        elif own != minutes:
+            problems.append(f"{where} says {minutes} min for {stem}, the notebook says {own} min")
+    assert not problems, "; ".join(problems)
