@@ -112,7 +112,7 @@ def binder_env(tmp_path_factory) -> BinderEnv:
 
     start = time.perf_counter()
     # repo2docker makes postBuild executable and runs it from the repository root.
-    _run(["bash", str(BINDER / "postBuild")], env)
+    _run([str(BINDER / "postBuild")], env)
     timings["binder/postBuild"] = time.perf_counter() - start
     return BinderEnv(venv, env, timings)
 
