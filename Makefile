@@ -88,3 +88,35 @@ pins: | check-python
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-pins .pytest_cache .hypothesis
+
+# ---- Coursework (coursework/, issue 6) ------------------------------------------------------
+# nbgrader is an instructor tool that adds JupyterLab extensions: it lives in its own environment,
+# .venv-grader, never in .venv or Binder. Shared packages keep the pins of binder/requirements.txt.
+#   make coursework          regenerate the student copies coursework/release/ from coursework/source/
+#   make coursework-sources  re-execute and save the instructor sources (they run under nbval)
+#   make test-coursework     only the coursework tests (also part of 'make test')
+GRADER_VENV ?= .venv-grader
+GRADER_BIN := $(GRADER_VENV)/bin
+GRADER_REQS := coursework/requirements-grader.txt
+ASSIGNMENTS = $(notdir $(wildcard coursework/source/*))
+# nbgrader shells out to 'alembic' by name: the grader environment's bin/ goes first on PATH.
+GRADER_PATH = PATH="$(abspath $(GRADER_BIN)):$$PATH"
+
+.PHONY: coursework coursework-sources test-coursework
+
+$(GRADER_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml | check-python
+	$(PYTHON) -m venv $(GRADER_VENV)
+	$(GRADER_BIN)/python -m pip install --quiet --upgrade pip
+	$(GRADER_BIN)/python -m pip install --quiet -c $(PINS) -r $(GRADER_REQS) -e .
+	touch $@
+
+coursework: $(GRADER_VENV)/.installed
+	cd coursework && for a in $(ASSIGNMENTS); do \
+	  $(GRADER_PATH) nbgrader generate_assignment "$$a" --force || exit 1; done
+
+coursework-sources: $(VENV)/.test-installed
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 coursework/source/*/*.ipynb
+
+test-coursework: $(VENV)/.test-installed
+	$(BIN)/python -m pytest tests/test_coursework.py $(PYTEST_ARGS)
