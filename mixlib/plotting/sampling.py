@@ -99,7 +99,7 @@ def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel=
     artists["stairs"] = ax.stairs(np.zeros(n_bins), np.arange(n_bins + 1.0), fill=True,
                                   color=HISTOGRAM_COLOUR, label="sample (histogram)")
     artists["components"] = [
-        ax.plot([], [], color=PALETTE[k % len(PALETTE)], lw=1.5, ls="--",
+        ax.plot([], [], color=PALETTE[k % len(PALETTE)], lw=1.5, ls="--", zorder=3,
                 label=fr"$\pi_{k + 1}\,\mathcal{{N}}(\mu_{k + 1}, \sigma_{k + 1}^2)$")[0]
         for k in range(params.k)
     ]
