@@ -120,3 +120,12 @@ coursework-sources: $(VENV)/.test-installed
 
 test-coursework: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests/test_coursework.py $(PYTEST_ARGS)
+
+# ---- Screenshots and widget latency (docs/, issue 7) -------------------------------------------
+# Runs the browser tests (JupyterLab in headless Chromium, tests/browser/) over every notebook and
+# saves each notebook's main widget to docs/screenshots/NN_name.png and the measured widget
+# latencies to docs/widget-latency.md. Refresh them with this target, never by hand.
+.PHONY: screenshots
+screenshots: $(VENV)/.test-installed
+	rm -f docs/screenshots/*.png
+	MIXNB_DOCS_DIR=docs $(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS)

@@ -292,7 +292,8 @@ JS_WIDGET_RENDER_STATE = f"""() => {{
   const outs = node.querySelectorAll('.jp-OutputArea-output[data-mime-type="{WIDGET_MIME}"]');
   let rendered = 0;
   outs.forEach((o) => {{ if (o.querySelector('.jupyter-widgets, .lm-Widget')) rendered++; }});
-  const text = node.textContent;
+  // Outputs only: the prose may well mention the error message.
+  const text = [...node.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).join(' ');
   return {{views: outs.length, rendered,
            errorDisplaying: text.includes('Error displaying widget'),
            loading: text.includes('Loading widget')}};
@@ -501,8 +502,11 @@ class LabNotebook:
                 return state
             time.sleep(0.2)
 
-    def page_text_has(self, text: str) -> bool:
-        return self.page.evaluate(f"(t) => {JS_NOTEBOOK}.content.node.textContent.includes(t)", text)
+    def outputs_text_has(self, text: str) -> bool:
+        """Whether any cell output in the page (not the prose) contains ``text``."""
+        return self.page.evaluate(
+            f"(t) => [...{JS_NOTEBOOK}.content.node.querySelectorAll('.jp-OutputArea-output')]"
+            ".some((o) => o.textContent.includes(t))", text)
 
     # -- the kernel ----------------------------------------------------------------------------
     def kernel_exec(self, code: str, timeout_s: float = 120) -> str:

@@ -26,6 +26,9 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser, latency_log, docs
     nb = lab.LabNotebook(browser, lab_server, notebook)
     try:
         nb.open()
+        # What a student sees on opening, before running anything: saved outputs, saved widgets.
+        state = nb.wait_widgets_rendered(timeout_s=20)
+        assert not state["errorDisplaying"], f"{notebook}: 'Error displaying widget' on opening"
         cells = nb.run_all()
         errors = nb.error_outputs(cells)
         assert not errors, f"{notebook}: error output outside cells tagged raises-exception:\n" + "\n".join(errors)
@@ -50,7 +53,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser, latency_log, docs
             finally:
                 latency_log.add(notebook, handle.name, handle.changes)
 
-        assert not nb.page_text_has("Error displaying widget"), f"{notebook}: 'Error displaying widget' in the page"
+        assert not nb.outputs_text_has("Error displaying widget"), f"{notebook}: 'Error displaying widget' in the page"
         errors = nb.error_outputs(nb.page.evaluate(lab.JS_CELLS))
         assert not errors, f"{notebook}: error output after using the widgets:\n" + "\n".join(errors)
     finally:
