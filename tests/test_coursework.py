@@ -1,0 +1,242 @@
+"""The nbgrader coursework (coursework/, issue 6): metadata, student copies and grading both ways.
+
+Fast checks run everywhere. The slow ones build the grader environment .venv-grader (through the
+Makefile, once), copy the course root into a temporary folder, run ``nbgrader generate_assignment``
+and ``nbgrader autograde`` there headless, and read the scores from nbgrader's gradebook: the
+solution gets full marks, the blank student copy zero, and each plausible wrong answer loses
+exactly the points aimed at it. The repository is never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursework_helpers import GRADEBOOK_DUMP, WRONG_ANSWERS, normalised, with_wrong_answer
+
+REPO = Path(__file__).resolve().parents[1]
+COURSE = REPO / "coursework"
+GRADER_VENV = REPO / ".venv-grader"
+GRADER_BIN = GRADER_VENV / "bin"
+SOURCES = sorted(COURSE.glob("source/*/*.ipynb"))
+ASSIGNMENTS = {path.parent.name: path.name for path in SOURCES}
+
+
+def nbgrader_cells(nb):
+    return [(c, c.metadata["nbgrader"]) for c in nb.cells if "nbgrader" in c.metadata]
+
+
+def autograded(nb):
+    return {m["grade_id"]: m["points"] for c, m in nbgrader_cells(nb) if m.get("grade") and c.cell_type == "code"}
+
+
+# ---------------------------------------------------------------- fast checks (no nbgrader needed)
+
+def test_three_assignments_with_one_notebook_each():
+    assert list(ASSIGNMENTS) == ["01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm"]
+    for name in ASSIGNMENTS:
+        assert len(list((COURSE / "source" / name).glob("*.ipynb"))) == 1
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.parent.name)
+def test_source_metadata(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = nbgrader_cells(nb)
+    ids = [m["grade_id"] for _, m in cells]
+    assert len(ids) == len(set(ids)), "grade_id must be unique"
+    for cell, m in cells:
+        assert m["schema_version"] == 3
+        assert set(m) >= {"grade", "solution", "locked", "task", "grade_id"}
+        if m["grade"]:
+            assert m["points"] > 0
+        if m["solution"] and cell.cell_type == "code":
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
+        if m["grade"] and cell.cell_type == "code":
+            # visible tests first, then hidden tests that switch mixlib off around the student's call
+            assert "### BEGIN HIDDEN TESTS" in cell.source and "### END HIDDEN TESTS" in cell.source
+            visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+            # the hidden part runs the student's function on fresh seeded data with mixlib off
+            assert "assert" in visible
+            assert "with mixlib_switched_off():" in hidden and "default_rng(" in hidden
+    manual = [m for c, m in cells if m["grade"] and m["solution"] and c.cell_type == "markdown"]
+    assert manual, "at least one free-text answer graded by hand"
+    total = sum(m["points"] for _, m in cells if m["grade"])
+    intro = nb.cells[0].source
+    assert f"**Total: {total} points**" in intro
+    assert f"{sum(autograded(nb).values())} autograded" in intro
+    assert re.search(r"Expected time: about \d+ minutes", intro)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.parent.name)
+def test_source_saved_executed_in_order(path):
+    nb = nbformat.read(path, as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def test_release_holds_no_solutions_or_hidden_tests():
+    assert sorted(p.name for p in (COURSE / "release").iterdir()) == sorted(ASSIGNMENTS)
+    for name, notebook in ASSIGNMENTS.items():
+        text = (COURSE / "release" / name / notebook).read_text(encoding="utf-8")
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "mixlib_switched_off", "Marking:"):
+            assert secret not in text, f"{name}: the student copy contains {secret!r}"
+        assert "raise NotImplementedError()" in text and "YOUR ANSWER HERE" in text
+
+
+def test_nbgrader_stays_out_of_the_student_environment():
+    python = REPO / ".venv" / "bin" / "python"
+    python = python if python.exists() else Path(sys.executable)
+    probe = subprocess.run([str(python), "-c", "import nbgrader"], capture_output=True, text=True)
+    assert probe.returncode != 0 and "No module named 'nbgrader'" in probe.stderr
+    pins = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8").lower()
+    assert "nbgrader" not in pins and "sqlalchemy" not in pins and "alembic" not in pins
+
+
+def test_grader_requirements_are_exact_pins_beyond_binder():
+    shared = {
+        re.split(r"==", line)[0].strip().lower().replace("_", "-")
+        for line in (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    lines = [
+        line for line in (COURSE / "requirements-grader.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert "nbgrader==0.9.6" in lines
+    for line in lines:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][A-Za-z0-9.]*", line), line
+        assert line.split("==")[0].lower().replace("_", "-") not in shared, f"{line} is pinned by binder/requirements.txt"
+
+
+# ---------------------------------------------------------------- slow: nbgrader in .venv-grader
+
+def grader_env():
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV", None)
+    # nbgrader shells out to 'alembic' by name; kernels from the grader environment first.
+    env["PATH"] = f"{GRADER_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    env["IPYKERNEL_CELL_NAME"] = "<IPY-INPUT>"
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    return env
+
+
+def run(args, cwd, **kwargs):
+    result = subprocess.run(args, cwd=cwd, env=grader_env(), capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def grader():
+    """Make (or reuse) .venv-grader through its Makefile stamp; check its kernel is its own."""
+    made = subprocess.run(["make", "--no-print-directory", f"{GRADER_VENV.name}/.installed"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    specs = json.loads(run([GRADER_BIN / "jupyter", "kernelspec", "list", "--json"], REPO).stdout)
+    resource_dir = Path(specs["kernelspecs"]["python3"]["resource_dir"]).resolve()
+    assert resource_dir.is_relative_to(GRADER_VENV.resolve()), f"python3 kernel from {resource_dir}"
+    run([GRADER_BIN / "python", "-c", "import mixlib, nbgrader"], REPO)
+    return GRADER_BIN
+
+
+@pytest.fixture(scope="module")
+def course(grader, tmp_path_factory):
+    """A temporary copy of the course root with the student copies generated."""
+    root = tmp_path_factory.mktemp("course") / "coursework"
+    root.mkdir()
+    shutil.copy(COURSE / "nbgrader_config.py", root)
+    shutil.copytree(COURSE / "source", root / "source")
+    for name in ASSIGNMENTS:
+        run([grader / "nbgrader", "generate_assignment", name, "--force"], root, timeout=300)
+    return root
+
+
+@pytest.fixture(scope="module")
+def scores(grader, course):
+    """Autograde the solution, the blank copy and every wrong answer; the gradebook's scores."""
+    for name, notebook in ASSIGNMENTS.items():
+        solution = nbformat.read(course / "source" / name / notebook, as_version=4)
+        submissions = {
+            "solution": solution,
+            "blank": nbformat.read(course / "release" / name / notebook, as_version=4),
+        }
+        for wrong in WRONG_ANSWERS:
+            if wrong.assignment == name:
+                submissions[wrong.student] = with_wrong_answer(solution, wrong)
+        for student, nb in submissions.items():
+            folder = course / "submitted" / student / name
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / notebook)
+        run([grader / "nbgrader", "autograde", name, "--force"], course, timeout=900)
+    dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{course / 'gradebook.db'}"], course)
+    scores = json.loads(dump.stdout)
+    # The grades measured (shown with pytest -s): autograded points per submission.
+    for assignment, students in scores.items():
+        for student, grades in students.items():
+            auto = [(g["auto_score"] or 0, g["max_score"]) for g in grades.values() if g["cell_type"] == "code"]
+            lost = sorted(name for name, g in grades.items() if g["cell_type"] == "code" and g["auto_score"] == 0)
+            print(f"{assignment:28s} {student:36s} {sum(a for a, _ in auto):4.0f} / {sum(m for _, m in auto):.0f}"
+                  f"  zero: {', '.join(lost) or '-'}")
+    return scores
+
+
+def code_scores(scores, assignment, student):
+    grades = scores[assignment][student]
+    return {name: (g["auto_score"], g["max_score"]) for name, g in grades.items() if g["cell_type"] == "code"}
+
+
+@pytest.mark.slow
+def test_generate_assignment_matches_committed_release(course):
+    """Fails when coursework/release/ is stale: run 'make coursework' and commit it."""
+    for name, notebook in ASSIGNMENTS.items():
+        fresh = nbformat.read(course / "release" / name / notebook, as_version=4)
+        committed = nbformat.read(COURSE / "release" / name / notebook, as_version=4)
+        assert normalised(fresh) == normalised(committed), f"{name}: release is stale, run 'make coursework'"
+        assert sorted(p.name for p in (course / "release" / name).iterdir()) == sorted(
+            p.name for p in (COURSE / "release" / name).iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_solution_gets_full_marks(scores, assignment):
+    got = code_scores(scores, assignment, "solution")
+    expected = autograded(nbformat.read(COURSE / "source" / assignment / ASSIGNMENTS[assignment], as_version=4))
+    assert set(got) == set(expected)
+    assert {cell: auto for cell, (auto, _) in got.items()} == {cell: float(p) for cell, p in expected.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_blank_student_copy_gets_zero(scores, assignment):
+    got = code_scores(scores, assignment, "blank")
+    assert got and all(auto == 0 for auto, _ in got.values()), got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: w.student)
+def test_wrong_answer_loses_exactly_its_points(scores, wrong):
+    got = code_scores(scores, wrong.assignment, wrong.student)
+    assert wrong.loses <= set(got)
+    expected = {cell: 0.0 if cell in wrong.loses else max_score for cell, (_, max_score) in got.items()}
+    assert {cell: auto for cell, (auto, _) in got.items()} == expected, wrong.why
+
+
+@pytest.mark.slow
+def test_sources_pass_nbval():
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1", IPYKERNEL_CELL_NAME="<IPY-INPUT>")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "coursework/source"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
