@@ -194,7 +194,8 @@ def html_text(value: str) -> str:
 
 
 def norm_text(value: str) -> str:
-    return " ".join(value.split())
+    """Whitespace collapsed, zero-width spaces (ipywidgets puts one in labels) removed."""
+    return " ".join(value.replace("\u200b", "").split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,7 +344,8 @@ def __mixnb_probe(views):
 """
 
 # Arm a latency measurement on one Explorer: remember the figure image, then record the time of
-# the student's action (the last keydown / pointerup / change event) and of the first new image.
+# the student's action (the last keydown / pointer / change event before the first new image)
+# and of the first new image.
 JS_ARM = """(el) => {
   const out = el.querySelector(':scope > .widget-output') ||
               [...el.querySelectorAll('.widget-output')].pop();
@@ -352,7 +354,9 @@ JS_ARM = """(el) => {
   if (st.observer) st.observer.disconnect();
   if (!st.listening) {
     st.listening = true;
-    for (const type of ['keydown', 'pointerup', 'change']) {
+    // The last of these before the new image is the change (press then release for a drag;
+    // a slider that updates while dragging shows its first new image before the release).
+    for (const type of ['keydown', 'pointerdown', 'pointerup', 'change']) {
       document.addEventListener(type, () => { if (window.__mix.armed) window.__mix.t0 = performance.now(); }, true);
     }
   }
@@ -388,6 +392,11 @@ JS_READOUTS = """([el, names, expected]) => {
   }
   return {shown, want};
 }"""
+
+
+def _ancestor(css_class: str) -> str:
+    """XPath to the nearest ancestor with this CSS class (the control's box, holding its label)."""
+    return f"xpath=ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')][1]"
 
 
 @dataclass
@@ -611,8 +620,10 @@ class LabNotebook:
         return change
 
     def drive(self, handle: ExplorerHandle) -> list[Change]:
-        """Move each slider by keyboard and by mouse, pick another option in each dropdown, press
-        each button; after each change check the figure changed and the readouts match mixlib."""
+        """Move each slider by keyboard and by mouse, click each checkbox, pick another option in
+        each dropdown, click each button; after each change check that the readouts match mixlib and
+        that the figure changed (sliders and dropdowns must redraw it; a checkbox or a button may
+        legitimately leave it as it was, e.g. "reset" at the start: noted, not failed)."""
         box = handle.locator
         box.scroll_into_view_if_needed()
         sliders = box.locator(".widget-slider:not(.widget-readout)")
@@ -658,6 +669,13 @@ class LabNotebook:
                 raise AssertionError(f"{self.name}, {handle.name}: dragging slider {label!r} did not "
                                      "change any control value in the kernel")
 
+        checkboxes = box.locator(".widget-checkbox input[type=checkbox]:not([disabled])")
+        for i in range(checkboxes.count()):
+            tick = checkboxes.nth(i)
+            label = norm_text(tick.locator(_ancestor("widget-checkbox")).text_content() or "") or f"checkbox {i}"
+            self._measure(handle, lambda t=tick: t.click(), label, "checkbox click", must_change=False)
+            self.check_readouts(handle, f"clicking checkbox {label!r}")
+
         selects = box.locator(".widget-dropdown select:not([disabled])")
         for i in range(selects.count()):
             sel = selects.nth(i)
@@ -667,7 +685,8 @@ class LabNotebook:
             current = sel.input_value()
             values = [options.nth(j).get_attribute("value") for j in range(options.count())]
             target = next(v for v in values if v != current)
-            label = norm_text(box.locator(".widget-dropdown").nth(i).locator(".widget-label").first.text_content() or f"dropdown {i}")
+            label = norm_text(sel.locator(_ancestor("widget-dropdown")).locator(".widget-label").first
+                              .text_content() or "") or f"dropdown {i}"
             self._measure(handle, lambda s=sel, t=target: s.select_option(t), label,
                           "dropdown choice", must_change=True)
             self.check_readouts(handle, f"choosing another option in {label!r}")
