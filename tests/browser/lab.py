@@ -385,8 +385,7 @@ JS_READOUTS = """([el, names, expected]) => {
       shown[name] = content.textContent;
       if (name in expected) want[name] = render(expected[name]);
     } else {
-      const label = r.querySelector(':scope > .widget-label:not([style*="display: none"])');
-      shown[name] = r.textContent;
+      shown[name] = r.textContent;  // a Label: its text is the value
       if (name in expected) want[name] = expected[name];
     }
   }
@@ -574,6 +573,10 @@ class LabNotebook:
         missing = sorted(set(expected) - set(state["readouts"]))
         if missing:
             problems.append(f"expected_readouts() names {missing} that are not readouts")
+        unchecked = sorted(set(state["readouts"]) - set(expected))
+        if unchecked:
+            problems.append(f"readouts {unchecked} have no value in expected_readouts(): the page "
+                            "cannot be checked against mixlib")
         for name in sorted(set(expected) & set(state["shown"])):
             if html_text(str(state["shown"][name])) != html_text(str(expected[name])):
                 problems.append(f"kernel readout {name!r} holds {state['shown'][name]!r}, "
