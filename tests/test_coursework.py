@@ -240,3 +240,16 @@ def test_sources_pass_nbval():
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+def test_readme_links_every_student_copy_with_binder_and_states_points():
+    readme = (COURSE / "README.md").read_text(encoding="utf-8")
+    for name, notebook in ASSIGNMENTS.items():
+        path = f"coursework/release/{name}/{notebook}"
+        assert f"](release/{name}/{notebook})" in readme
+        assert f"mybinder.org/v2/gh/" in readme and f"?urlpath=lab/tree/{path})" in readme
+        nb = nbformat.read(COURSE / "source" / name / notebook, as_version=4)
+        total = sum(m["points"] for _, m in nbgrader_cells(nb) if m["grade"])
+        auto = sum(autograded(nb).values())
+        assert f"| {total} ({auto} auto + {total - auto} by hand) |" in readme
+    assert "private fork" in readme and "coursework/source/" in readme
