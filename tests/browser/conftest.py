@@ -4,6 +4,9 @@ widget latencies collected over the session.
 Under ``CI=true`` a missing /usr/bin/chromium fails the run; elsewhere the tests skip with the
 reason. ``MIXNB_DOCS_DIR=docs`` (what ``make screenshots`` sets) also saves a screenshot of each
 notebook's main widget to ``docs/screenshots/`` and the latency table to ``docs/widget-latency.md``.
+``MIXNB_BROWSER_NOTEBOOKS=<dir>`` tests the notebooks in another directory (for developing these
+tests on scratch notebooks). The server always serves a temporary copy: the tests never write
+to notebooks/.
 """
 
 import os
