@@ -78,10 +78,15 @@ def _clean_env(venv: Path) -> dict[str, str]:
     return env
 
 
+def _short(arg) -> str:
+    arg = str(arg)
+    return arg if len(arg) < 200 and "\n" not in arg else "<script>"
+
+
 def _run(cmd, env, cwd=REPO, timeout=1800) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, (
-        f"{' '.join(map(str, cmd))} failed with exit code {result.returncode}\n"
+        f"{' '.join(_short(a) for a in cmd)} failed with exit code {result.returncode}\n"
         f"--- stdout (last 4000 characters)\n{result.stdout[-4000:]}\n"
         f"--- stderr (last 4000 characters)\n{result.stderr[-4000:]}")
     return result
@@ -180,7 +185,7 @@ EXECUTE = textwrap.dedent("""
                             resources={"metadata": {"path": str(__import__('pathlib').Path(path).parent)}})
     client.execute()
     probe = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.output_type == "stream")
-    print(json.dumps({"kernel": client.km.kernel_name, "probe": probe}))
+    print(json.dumps({"kernel": client.kernel_name, "probe": probe}))
 """)
 
 
