@@ -221,3 +221,11 @@ def test_times_per_notebook_agree_with_the_notebooks(where):
         elif own != minutes:
             problems.append(f"{where} says {minutes} min for {stem}, the notebook says {own} min")
     assert not problems, "; ".join(problems)
+
+
+def test_start_here_links_every_notebook():
+    """00_start_here maps the whole course: a markdown link to each other notebook."""
+    linked = set(re.findall(r"\]\((\d\d_[a-z0-9_]+\.ipynb)\)", _start_here_markdown()))
+    others = {p.name for p in (REPO / "notebooks").glob("*.ipynb")} - {"00_start_here.ipynb"}
+    missing = sorted(others - linked)
+    assert not missing, f"00_start_here.ipynb does not link {missing}: add them to its course map"
