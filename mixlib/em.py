@@ -86,7 +86,10 @@ def em_step(x, params, min_sd=None) -> MixtureParams:
     if not floor > 0:
         raise ValueError("x: all values are identical, so there is no spread for the sd floor")
     resp, _ = _e_step(x, params.weights, params.means, params.sds)
-    return MixtureParams(*_m_step(x, resp, floor))
+    # M-step on centred data: data at 1e8 with a tiny spread keep their digits in the means
+    centre = float(np.median(x))
+    weights, means, sds = _m_step(x - centre, resp, floor)
+    return MixtureParams(weights, means + centre, sds)
 
 
 def _run_em(x_std, start, tol, max_iter, floor, report):

@@ -314,3 +314,22 @@ def test_a_block_of_repeats_with_a_spread_tail(name, options):
     assert p.weights[0] == pytest.approx(0.5, abs=0.01)
     assert p.sds[0] == pytest.approx(1e-6 * np.std(y), rel=1e-6)
     assert p.means[1] == pytest.approx(np.mean(y[500:]), rel=1e-3)
+
+
+def test_em_step_keeps_the_digits_of_data_at_1e8():
+    """Regression: a component collapsing onto repeated values at 1e8 (spread 3e-4, below the
+    data's ulp of 1.5e-8 times 1e4). The M-step once summed raw values, putting that mean an ulp
+    off the repeated value and lowering the log-likelihood by about 25."""
+    rng = np.random.default_rng(0)
+    u = np.concatenate([rng.normal(0, 1, 13), np.full(7, 2.4)])
+    x = 1e8 + 3.16e-4 * u
+    p = MixtureParams([0.25] * 4, x[[0, 15, 3, 7]], [3.16e-4] * 4)
+    ll = mixlib.log_likelihood(x, p)
+    smallest_sd = np.inf
+    for _ in range(30):
+        p = mixlib.em_step(x, p)
+        new_ll = mixlib.log_likelihood(x, p)
+        assert new_ll >= ll - 1e-12 * abs(ll) - 1e-9 * x.size - x.size * 1e-6
+        ll = new_ll
+        smallest_sd = min(smallest_sd, p.sds.min())
+    assert smallest_sd < 1e-8  # the spike did form
