@@ -30,6 +30,12 @@ class LatencyLog:
         for c in changes:
             self.rows.append((notebook, widget, c.control, c.how, c.latency_ms, c.note))
 
+    def slider_median(self, notebook: str, widget: str):
+        """Median over the slider changes alone (keyboard and mouse), or None."""
+        ms = [r[4] for r in self.rows if r[:2] == (notebook, widget) and r[4] is not None
+              and r[3].startswith(("keyboard", "mouse"))]
+        return statistics.median(ms) if ms else None
+
     def per_widget(self):
         """[(notebook, widget, n, median_ms, worst_ms, worst_change, unchanged)] in run order."""
         groups = {}
@@ -72,14 +78,16 @@ class LatencyLog:
             f"({platform.machine()}, Python {platform.python_version()}, {_chromium_version()}),",
             "with the other work on the machine at the time (shared cores: treat as an upper bound).",
             "",
-            "| notebook | widget | changes | median (ms) | worst (ms) | worst change |",
-            "|---|---|---:|---:|---:|---|",
+            "| notebook | widget | changes | median (ms) | worst (ms) | worst change | sliders alone: median (ms) |",
+            "|---|---|---:|---:|---:|---|---:|",
         ]
         notes = []
         for nb, widget, n, med, worst, what, unchanged in self.per_widget():
             med_s = f"{med:.0f}" if med is not None else "-"
             worst_s = f"{worst:.0f}" if worst is not None else "-"
-            lines.append(f"| {nb} | `{widget}` | {n} | {med_s} | {worst_s} | {what} |")
+            slider = self.slider_median(nb, widget)
+            slider_s = f"{slider:.0f}" if slider is not None else "-"
+            lines.append(f"| {nb} | `{widget}` | {n} | {med_s} | {worst_s} | {what} | {slider_s} |")
             notes += [f"- {nb}, `{widget}`: figure unchanged after {u} (not timed)." for u in unchanged]
         lines += ["", "## Every change", "", "| notebook | widget | control | action | ms |",
                   "|---|---|---|---|---:|"]
