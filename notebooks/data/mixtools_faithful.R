@@ -7,8 +7,10 @@
 #
 # Note: with arbvar = TRUE, normalmixEM runs ECM, not plain EM: its sd.constr default makes
 # `ECM` TRUE, so it recomputes the posteriors between the mean and the sd updates. With
-# arbvar = FALSE it runs plain EM with one pooled sd. The log-likelihood after every iteration is
-# recorded (all_log_likelihoods) so the notebook can replay both.
+# arbvar = FALSE it updates one pooled sd from the squared residuals about the means *before*
+# the iteration's mean update (a slightly different step from exact EM, with the same fixed
+# points). The log-likelihood after every iteration is recorded (all_log_likelihoods) so the
+# notebook can replay both.
 #
 # Every fit starts from fixed values (below), so no random start is drawn; the seed is set anyway
 # so that a change to a random start would still give the same file on every run.
