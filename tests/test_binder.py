@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PROBE_MARK = "MIXTURE-NOTEBOOKS-BINDER-PROBE "
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 pytestmark = pytest.mark.slow
 
@@ -85,10 +87,11 @@ def _short(arg) -> str:
 
 def _run(cmd, env, cwd=REPO, timeout=1800) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, (
-        f"{' '.join(_short(a) for a in cmd)} failed with exit code {result.returncode}\n"
-        f"--- stdout (last 4000 characters)\n{result.stdout[-4000:]}\n"
-        f"--- stderr (last 4000 characters)\n{result.stderr[-4000:]}")
+    if result.returncode != 0:
+        plain = lambda text: ANSI.sub("", text)[-6000:]  # noqa: E731 (tracebacks come coloured)
+        pytest.fail(f"{' '.join(_short(a) for a in cmd)} failed with exit code {result.returncode}\n"
+                    f"--- stdout (end)\n{plain(result.stdout)}\n"
+                    f"--- stderr (end)\n{plain(result.stderr)}", pytrace=False)
     return result
 
 
