@@ -56,14 +56,15 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     for name, params in starts.items():
         check_params(params, f"starts[{name!r}]")
 
-    fig, (ax_hist, ax_trace) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1])
+    # constrained layout re-spaces at every draw: the trace's tick labels grow as EM runs
+    fig, (ax_hist, ax_trace) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1],
+                                          layout="constrained")
     first = next(iter(starts.values()))
     density_artists = plot_density_over_histogram(ax_hist, x, first, xlabel=xlabel)
     rug = draw_responsibility_rug(ax_hist, x, first)
     (trace_line,) = ax_trace.plot([], [], color=PALETTE[0], marker=".", lw=1.2)
     ax_trace.set_xlabel("EM iteration")
     ax_trace.set_ylabel("log-likelihood")
-    fig.tight_layout()
 
     controls = {
         "start": widgets.Dropdown(options=list(starts), description="start"),
