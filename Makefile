@@ -67,7 +67,7 @@ test-quick: $(VENV)/.test-installed
 
 notebooks: $(VENV)/.test-installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 notebooks/*.ipynb
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 notebooks/*.ipynb
 
 # The newest releases, no pins: a red run here (and a green 'make test') means the pins need a bump.
 test-latest: | check-python

@@ -184,7 +184,11 @@ EXECUTE = textwrap.dedent("""
     nb.cells.append(nbformat.v4.new_code_cell(
         "import json as _json, sys as _sys\\n"
         f"print({mark!r} + _json.dumps({{'prefix': _sys.prefix, 'executable': _sys.executable}}))"))
-    client = NotebookClient(nb, kernel_name="python3", timeout=600,
+    # 120 s per cell, far above any cell here (the slowest takes ~7 s). Now and then (about one
+    # run in ten under load, once in a quiet serial run) nbclient's asyncio zmq poll misses the
+    # execute reply's wake-up and sleeps until this timeout, then finds the reply waiting and
+    # carries on, with the kernel idle all along: a short timeout bounds that stall.
+    client = NotebookClient(nb, kernel_name="python3", timeout=120,
                             resources={"metadata": {"path": str(__import__('pathlib').Path(path).parent)}})
     client.execute()
     probe = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.output_type == "stream")
