@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from ._checks import as_data, as_rng, as_vector, check_int, check_positive_float
+from ._checks import as_data, as_vector, check_positive_float
+from ._fit_inputs import check_fit_inputs
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
-from .em import _check_min_sd
 from .params import MixtureParams
 from .result import FitResult
 from .starts import starting_points
@@ -245,18 +245,10 @@ def fit_direct(
     >>> abs(fit.log_likelihood - mixlib.fit_em(x, p0).log_likelihood) < 1e-6
     True
     """
-    if init is not None and not isinstance(init, MixtureParams):
-        raise TypeError(f"init: expected a MixtureParams or None, got {type(init).__name__}")
+    x, k, min_sd, n_init, rng = check_fit_inputs(x, init, k, min_sd, n_init, callback, rng)
     if not isinstance(method, str):
         raise TypeError(f"method: expected a minimize method name, got {type(method).__name__}")
-    k = init.k if init is not None else check_int(k, "k", 1)
-    x = as_data(x, min_points=k)
-    min_sd = _check_min_sd(min_sd)
     tol = None if tol is None else check_positive_float(tol, "tol")
-    n_init = check_int(n_init, "n_init", 1)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback: expected a callable or None, got {type(callback).__name__}")
-    rng = as_rng(rng)
     name = method.lower()
 
     scaling = Scaling.of(x)

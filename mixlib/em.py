@@ -6,7 +6,8 @@ import warnings
 
 import numpy as np
 
-from ._checks import as_data, as_rng, check_int, check_positive_float
+from ._checks import as_data, check_int, check_positive_float
+from ._fit_inputs import check_fit_inputs, check_min_sd
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
 from .params import MixtureParams
@@ -52,10 +53,6 @@ def _m_step(x, resp, min_sd, scratch=None):
     return mass / mass.sum(), means, np.maximum(sds, min_sd)
 
 
-def _check_min_sd(min_sd):
-    return None if min_sd is None else check_positive_float(min_sd, "min_sd")
-
-
 def em_step(x, params, min_sd=None) -> MixtureParams:
     """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update (M-step).
 
@@ -81,7 +78,7 @@ def em_step(x, params, min_sd=None) -> MixtureParams:
     """
     params = check_params(params)
     x = as_data(x, min_points=params.k)
-    min_sd = _check_min_sd(min_sd)
+    min_sd = check_min_sd(min_sd)
     floor = 1e-6 * float(np.std(x)) if min_sd is None else min_sd
     if not floor > 0:
         raise ValueError("x: all values are identical, so there is no spread for the sd floor")
@@ -167,17 +164,9 @@ def fit_em(
     >>> fit.converged, fit.params.means.round(2).tolist()
     (True, [-0.0, 0.61])
     """
-    if init is not None and not isinstance(init, MixtureParams):
-        raise TypeError(f"init: expected a MixtureParams or None, got {type(init).__name__}")
-    k = init.k if init is not None else check_int(k, "k", 1)
-    x = as_data(x, min_points=k)
+    x, k, min_sd, n_init, rng = check_fit_inputs(x, init, k, min_sd, n_init, callback, rng)
     tol = check_positive_float(tol, "tol")
     max_iter = check_int(max_iter, "max_iter", 1)
-    n_init = check_int(n_init, "n_init", 1)
-    min_sd = _check_min_sd(min_sd)
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback: expected a callable or None, got {type(callback).__name__}")
-    rng = as_rng(rng)
 
     scaling = Scaling.of(x)
     x_std = scaling.standardise(x)
