@@ -12,12 +12,6 @@ import mixlib.widgets
 from mixlib.plotting import density_grid
 
 
-@pytest.fixture(scope="module")
-def data():
-    truth, n, p0 = mixlib.datasets.original_example()
-    return mixlib.sample(truth, n, rng=17), p0
-
-
 @pytest.fixture
 def stepper(data):
     x, p0 = data

@@ -6,6 +6,7 @@ Topic views live in submodules (``mixlib.plotting.<topic>``); the shared views a
 
 from .core import (
     PALETTE,
+    component_densities,
     density_grid,
     log_likelihood_surface,
     plot_density_over_histogram,
@@ -16,6 +17,7 @@ from .core import (
 
 __all__ = [
     "PALETTE",
+    "component_densities",
     "density_grid",
     "log_likelihood_surface",
     "plot_density_over_histogram",

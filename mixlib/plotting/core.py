@@ -94,6 +94,24 @@ def plot_density_over_histogram(ax, x, params, *, bins=40, show_components=True,
     return artists
 
 
+def component_densities(grid, params):
+    """K x len(grid) array of the weighted components ``w_k N(grid | mu_k, sd_k^2)``.
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> p = mixlib.MixtureParams([0.5, 0.5], [0.0, 1.0], [1.0, 1.0])
+    >>> component_densities([0.0], p).round(4).tolist()
+    [[0.1995], [0.121]]
+    """
+    params = check_params(params)
+    grid = as_data(grid, name="grid")
+    return np.array([
+        w * pdf(grid, MixtureParams([1.0], [mu], [sd]))
+        for w, mu, sd in zip(params.weights, params.means, params.sds)
+    ])
+
+
 def update_density_lines(artists, params):
     """Set the y-data of the lines drawn by ``plot_density_over_histogram`` for new ``params``.
 
@@ -120,9 +138,8 @@ def update_density_lines(artists, params):
     params = check_params(params)
     grid = artists["grid"]
     artists["mixture"].set_ydata(pdf(grid, params))
-    for k, line in enumerate(artists["components"]):
-        single = MixtureParams([1.0], [params.means[k]], [params.sds[k]])
-        line.set_ydata(params.weights[k] * pdf(grid, single))
+    for line, component in zip(artists["components"], component_densities(grid, params)):
+        line.set_ydata(component)
 
 
 def log_likelihood_surface(x, params, mu1_values, mu2_values):

@@ -10,8 +10,7 @@ import numpy as np
 
 from .._checks import as_data
 from ..density import check_params, pdf
-from ..params import MixtureParams
-from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE
+from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE, component_densities
 
 
 def view_range(params, n_sds=4.0):
@@ -44,24 +43,6 @@ def histogram_density(x, edges):
     edges = np.asarray(edges, dtype=float)
     counts, _ = np.histogram(x, bins=edges)
     return counts / (x.size * np.diff(edges))
-
-
-def component_densities(grid, params):
-    """K x len(grid) array of the weighted components ``w_k N(grid | mu_k, sd_k^2)``.
-
-    Examples
-    --------
-    >>> import mixlib
-    >>> p = mixlib.MixtureParams([0.5, 0.5], [0.0, 1.0], [1.0, 1.0])
-    >>> component_densities([0.0], p).round(4).tolist()
-    [[0.1995], [0.121]]
-    """
-    params = check_params(params)
-    grid = as_data(grid, name="grid")
-    return np.array([
-        w * pdf(grid, MixtureParams([1.0], [mu], [sd]))
-        for w, mu, sd in zip(params.weights, params.means, params.sds)
-    ])
 
 
 def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel="x",
