@@ -43,6 +43,10 @@ class Scaling:
             params.weights, self.centre + self.scale * params.means, self.scale * params.sds
         )
 
+    def component_to_data(self, mean, sd):
+        """One component's (mean, sd) in data units."""
+        return self.centre + self.scale * mean, self.scale * sd
+
     def loglik_from_std(self, loglik_std):
         """Densities scale by 1/scale, so each point's log-density shifts by -log(scale)."""
         return loglik_std - self.n * np.log(self.scale)

@@ -38,7 +38,8 @@ def test_methods_reach_the_maximum(original, em_optimum, method):
     ll_tol, p_tol = METHODS[method]
     fit = mixlib.fit_direct(x, p0, method=method)
     assert isinstance(fit, FitResult) and fit.method == method
-    assert fit.converged, fit.message
+    # not fit.converged: scipy's success flag depends on the CPU's rounding (CG reports precision
+    # loss on some CPUs at the same optimum); the likelihood and parameters below are what count
     assert fit.log_likelihood <= em_optimum.log_likelihood + 1e-7
     assert fit.log_likelihood >= em_optimum.log_likelihood - ll_tol
     np.testing.assert_allclose(

@@ -136,7 +136,16 @@ def test_fit_em_default_start_is_deterministic_and_uses_k(original):
 def test_fit_em_k_is_taken_from_init(original):
     _, _, _, x = original
     init = MixtureParams([0.2, 0.3, 0.5], [-0.1, 0.3, 0.6], [0.1, 0.1, 0.1])
-    assert mixlib.fit_em(x, init, k=5).params.k == 3
+    assert mixlib.fit_em(x, init).params.k == 3
+    assert mixlib.fit_em(x, init, k=3).params.k == 3
+
+
+@pytest.mark.parametrize("fitter", [mixlib.fit_em, mixlib.fit_direct])
+def test_a_k_that_contradicts_init_raises(original, fitter):
+    """Issue 12: fit_em(x, p0, k=3) used to fit K=2 silently."""
+    _, _, p0, x = original
+    with pytest.raises(ValueError, match=r"^k: is 3 but init has 2 components"):
+        fitter(x, p0, k=3)
 
 
 def test_fit_em_n_init_keeps_the_best_and_is_seeded(original):
