@@ -28,17 +28,18 @@ def degeneracies(weights, means, sds, n, floor, to_data_units) -> tuple[str, ...
     for j in range(k):
         mean, sd = to_data_units(means[j], sds[j])
         mass = n * weights[j]
-        if sds[j] <= floor * _AT_FLOOR:
-            problems.append(
-                f"component {j + 1} of {k} sits at the sd floor (sd {sd:.3g}, mean {mean:.6g}, "
-                f"{mass:.3g} points' worth of data): its likelihood would grow without bound "
-                "without the floor"
-            )
-        elif mass < MIN_POINTS_PER_COMPONENT:
+        # an empty component is the more basic fault (its sd then falls to the floor too)
+        if mass < MIN_POINTS_PER_COMPONENT:
             problems.append(
                 f"component {j + 1} of {k} holds {mass:.3g} points' worth of data (fewer than "
                 f"{MIN_POINTS_PER_COMPONENT:g}; mean {mean:.6g}, sd {sd:.3g}), so it describes "
                 "no part of the data"
+            )
+        elif sds[j] <= floor * _AT_FLOOR:
+            problems.append(
+                f"component {j + 1} of {k} sits at the sd floor (sd {sd:.3g}, mean {mean:.6g}, "
+                f"{mass:.3g} points' worth of data): its likelihood would grow without bound "
+                "without the floor"
             )
     log_sds = np.log(sds)
     for i in range(k):

@@ -253,12 +253,14 @@ class _Objective:
         return 0.5 * (hess + hess.T)
 
     def free_gradient(self, t):
-        """The gradient without the log sds held at the floor (those are reported as degenerate)."""
+        """The gradient without components held at the floor (those are reported as degenerate)."""
         k = self.k
         grad = self.value_and_grad(t)[1]
         n_sd = 1 if self.equal_sds else k
-        at_floor = self.full_theta(t)[k : k + n_sd] <= self.lo + 1e-6
-        grad[k : k + n_sd][at_floor] = 0.0
+        at_floor = self.full_theta(t)[k : 2 * k] <= self.lo + 1e-6
+        # a component on the floor has a spike's curvature: its mean's gradient is noise too
+        grad[:k][at_floor] = 0.0
+        grad[k : k + n_sd][at_floor[:n_sd]] = 0.0
         return grad
 
 
