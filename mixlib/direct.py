@@ -130,9 +130,21 @@ def _negloglik_and_grad(theta, x, k, want_grad=True):
     return value, -np.concatenate([grad_means, grad_log_sds, grad_eta])
 
 
+_LOG_SD_RANGE = (float(np.log(np.finfo(np.float64).tiny)), float(np.log(np.finfo(np.float64).max)))
+
+
 def _checked_theta_and_x(theta, x):
     theta = as_vector(theta, "theta")
     k = _n_components(theta)
+    log_sds = theta[k : 2 * k]
+    lo, hi = _LOG_SD_RANGE
+    bad = (log_sds < lo) | (log_sds > hi)
+    if np.any(bad):
+        # exp() of those is 0 or overflows, and 1 / sd then turns the log-density into NaN
+        raise ValueError(
+            f"theta: log sds must lie in [{lo:.1f}, {hi:.1f}] (sds that are normal floats), "
+            f"got {log_sds[bad].tolist()}"
+        )
     return theta, as_data(x), k
 
 

@@ -11,6 +11,12 @@ import numpy as np
 from .params import MixtureParams
 
 
+def _spread(x: np.ndarray) -> float:
+    """``std(x)`` without overflow (data near 1e160) or underflow (data near 1e-300)."""
+    size = float(np.max(np.abs(x)))
+    return size * float(np.std(x / size)) if size > 0 else 0.0
+
+
 def quantile_start(x: np.ndarray, k: int) -> MixtureParams:
     """Equal weights, means at the ``(j + 0.5) / k`` quantiles of ``x``, sds ``std(x) / k``.
 
@@ -39,7 +45,7 @@ def quantile_start(x: np.ndarray, k: int) -> MixtureParams:
     means = np.quantile(x, probs)
     if np.unique(means).size < k:
         means = np.quantile(np.unique(x), probs)
-    sd = float(np.std(x)) / k
+    sd = _spread(x) / k
     return MixtureParams(np.full(k, 1.0 / k), means, np.full(k, sd))
 
 
@@ -69,7 +75,7 @@ def random_start(x: np.ndarray, k: int, rng: np.random.Generator) -> MixturePara
     means = rng.choice(x, size=k, replace=False)
     if np.unique(means).size < k:
         means = rng.choice(np.unique(x), size=k, replace=False)
-    return MixtureParams(np.full(k, 1.0 / k), means, np.full(k, float(np.std(x))))
+    return MixtureParams(np.full(k, 1.0 / k), means, np.full(k, _spread(x)))
 
 
 def starting_points(x, k, init, n_init, rng):
