@@ -98,8 +98,17 @@ def logpdf(x, params) -> np.ndarray:
     >>> round(float(logpdf([100.0], p)[0]), 1)
     -343067.2
     """
-    if np.ndim(x) == 0 and not isinstance(x, (str, bytes)):
-        return float(logpdf(np.reshape(x, 1), params)[0])
+    if _is_scalar(x):
+        return float(_logpdf_1d(np.reshape(x, 1), params)[0])
+    return _logpdf_1d(x, params)
+
+
+def _is_scalar(x) -> bool:
+    """A real number (python or numpy), as scipy.stats broadcasts them."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+def _logpdf_1d(x, params) -> np.ndarray:
     x = as_data(x)
     with np.errstate(over="ignore", invalid="ignore"):
         a = _log_terms(x, check_params(params))
@@ -152,7 +161,7 @@ def log_likelihood(x, params) -> float:
     >>> round(log_likelihood([0.0, 0.0], p), 4)
     -1.8379
     """
-    return float(logpdf(x, params).sum())
+    return float(_logpdf_1d(x, params).sum())
 
 
 def responsibilities(x, params) -> np.ndarray:
