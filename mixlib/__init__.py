@@ -28,13 +28,14 @@ from .direct import (
 from .em import em_step, fit_em
 from .model_selection import KChoice, choose_k, held_out_log_likelihood
 from .params import MixtureParams
-from .result import ConvergenceWarning, FitResult
+from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
 from .sampling import sample
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConvergenceWarning",
+    "DegenerateFitWarning",
     "FitResult",
     "KChoice",
     "MixtureParams",

@@ -19,6 +19,12 @@ def as_data(x, name: str = "x", min_points: int = 1) -> np.ndarray:
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name}: expected a 1-D array-like of real numbers, got a string")
+    if isinstance(x, np.ma.MaskedArray):
+        # np.asarray would drop the mask and fit the masked values as data
+        raise TypeError(
+            f"{name}: masked arrays are not supported (the mask would be ignored); "
+            f"pass {name}.compressed() to drop the masked values"
+        )
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like

@@ -24,11 +24,21 @@ class Scaling:
 
     @classmethod
     def of(cls, x: np.ndarray) -> "Scaling":
-        centre = float(np.mean(x))
-        scale = float(np.std(x - centre))
+        # divide by the largest |value| first: the mean and the squares of data near 1e160
+        # overflow, and those of data near 1e-300 underflow to 0
+        size = float(np.max(np.abs(x)))
+        if size == 0:
+            raise ValueError("x: all values are identical, so there is no spread to fit")
+        y = x / size
+        centre = float(np.mean(y))
+        scale = float(np.std(y - centre))
         if not scale > 0:
             raise ValueError("x: all values are identical, so there is no spread to fit")
-        return cls(centre, scale, x.size)
+        if not scale * size > 0 or not np.isfinite(scale * size):
+            raise ValueError(
+                f"x: its spread ({scale:.3g} x {size:.3g}) is outside the range of floats"
+            )
+        return cls(centre * size, scale * size, x.size)
 
     def standardise(self, x: np.ndarray) -> np.ndarray:
         return (x - self.centre) / self.scale
@@ -42,6 +52,10 @@ class Scaling:
         return MixtureParams(
             params.weights, self.centre + self.scale * params.means, self.scale * params.sds
         )
+
+    def component_to_data(self, mean, sd):
+        """One component's (mean, sd) in data units."""
+        return self.centre + self.scale * mean, self.scale * sd
 
     def loglik_from_std(self, loglik_std):
         """Densities scale by 1/scale, so each point's log-density shifts by -log(scale)."""

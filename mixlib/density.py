@@ -83,13 +83,14 @@ def logpdf(x, params) -> np.ndarray:
 
     Parameters
     ----------
-    x : 1-D array-like of real numbers
+    x : 1-D array-like of real numbers, or a scalar
     params : MixtureParams
 
     Returns
     -------
-    numpy.ndarray of shape (n,): ``log sum_k w_k N(x_i | mu_k, sd_k^2)``. Finite even where the
-    density itself underflows to 0.
+    numpy.ndarray of shape (n,): ``log sum_k w_k N(x_i | mu_k, sd_k^2)`` (a float for a scalar
+    ``x``). Finite even where the density itself underflows to 0; ``-inf`` only where the
+    log-density is below the most negative float (a point some 1e154 sds from every component).
 
     Examples
     --------
@@ -97,9 +98,24 @@ def logpdf(x, params) -> np.ndarray:
     >>> round(float(logpdf([100.0], p)[0]), 1)
     -343067.2
     """
+    if _is_scalar(x):
+        return float(_logpdf_1d(np.reshape(x, 1), params)[0])
+    return _logpdf_1d(x, params)
+
+
+def _is_scalar(x) -> bool:
+    """A real number (python or numpy), as scipy.stats broadcasts them."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+
+def _logpdf_1d(x, params) -> np.ndarray:
     x = as_data(x)
-    a = _log_terms(x, check_params(params))
-    return normalise_rows_in_place(a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = _log_terms(x, check_params(params))
+        out = normalise_rows_in_place(a)
+    # a point so far out that (x - mu) / sd squared overflows has log-density below -1.8e308
+    out[np.isnan(out)] = -np.inf
+    return out
 
 
 def pdf(x, params) -> np.ndarray:
@@ -107,12 +123,12 @@ def pdf(x, params) -> np.ndarray:
 
     Parameters
     ----------
-    x : 1-D array-like of real numbers
+    x : 1-D array-like of real numbers, or a scalar
     params : MixtureParams
 
     Returns
     -------
-    numpy.ndarray of shape (n,). It underflows to 0 far from every component: use ``logpdf``
+    numpy.ndarray of shape (n,), or a float for a scalar ``x``. It underflows to 0 far from every component: use ``logpdf``
     for likelihoods.
 
     Examples
@@ -120,8 +136,11 @@ def pdf(x, params) -> np.ndarray:
     >>> p = MixtureParams([1.0], [0.0], [1.0])
     >>> round(float(pdf([0.0], p)[0]), 4)
     0.3989
+    >>> round(pdf(0.0, p), 4)
+    0.3989
     """
-    return np.exp(logpdf(x, params))
+    log_density = logpdf(x, params)
+    return float(np.exp(log_density)) if np.ndim(log_density) == 0 else np.exp(log_density)
 
 
 def log_likelihood(x, params) -> float:
@@ -142,7 +161,7 @@ def log_likelihood(x, params) -> float:
     >>> round(log_likelihood([0.0, 0.0], p), 4)
     -1.8379
     """
-    return float(logpdf(x, params).sum())
+    return float(_logpdf_1d(x, params).sum())
 
 
 def responsibilities(x, params) -> np.ndarray:

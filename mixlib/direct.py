@@ -18,11 +18,12 @@ import numpy as np
 from scipy import optimize
 
 from ._checks import as_data, as_vector, check_positive_float
+from ._degeneracy import ADVICE, degeneracies
 from ._fit_inputs import check_fit_inputs
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
 from .params import MixtureParams
-from .result import FitResult
+from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
 from .starts import starting_points
 
 _GRADIENT_METHODS = {
@@ -33,6 +34,11 @@ _HESSIAN_METHODS = {"dogleg", "trust-ncg", "trust-krylov", "trust-exact", "trust
 _BOUNDED_METHODS = {"nelder-mead", "l-bfgs-b", "tnc", "slsqp", "powell", "trust-constr", "cobyla", "cobyqa"}
 # These call back with the current point only, not with an OptimizeResult.
 _LEGACY_CALLBACK_METHODS = {"tnc", "slsqp", "cobyla", "cobyqa"}
+# Largest sd a fit may use, in units of std(x): wider components fit nothing, and an optimiser
+# drifting along a flat direction (a component with no data) would otherwise overflow exp().
+_MAX_SD_STD = 1e6
+# A maximum has a small gradient: mean log-likelihood per point, per standardised coordinate.
+_GRADIENT_TOL_PER_POINT = 1e-3
 
 
 def _n_components(theta: np.ndarray, name: str = "theta") -> int:
@@ -124,9 +130,21 @@ def _negloglik_and_grad(theta, x, k, want_grad=True):
     return value, -np.concatenate([grad_means, grad_log_sds, grad_eta])
 
 
+_LOG_SD_RANGE = (float(np.log(np.finfo(np.float64).tiny)), float(np.log(np.finfo(np.float64).max)))
+
+
 def _checked_theta_and_x(theta, x):
     theta = as_vector(theta, "theta")
     k = _n_components(theta)
+    log_sds = theta[k : 2 * k]
+    lo, hi = _LOG_SD_RANGE
+    bad = (log_sds < lo) | (log_sds > hi)
+    if np.any(bad):
+        # exp() of those is 0 or overflows, and 1 / sd then turns the log-density into NaN
+        raise ValueError(
+            f"theta: log sds must lie in [{lo:.1f}, {hi:.1f}] (sds that are normal floats), "
+            f"got {log_sds[bad].tolist()}"
+        )
     return theta, as_data(x), k
 
 
@@ -189,11 +207,80 @@ def _hessian(theta, x, k, step=1e-5):
     return 0.5 * (hess + hess.T)
 
 
+class _Objective:
+    """The negative log-likelihood that ``fit_direct`` hands to ``minimize``, on standardised data.
+
+    The log sds are clipped to ``[log floor, log(1e6)]`` inside the objective, so every method
+    honours ``min_sd`` (with or without bounds) and no method can overflow an sd; clipping
+    leaves every point inside the range bit-for-bit unchanged. With ``equal_sds`` the optimiser
+    sees one log sd (theta of length 2K), expanded to K equal ones here.
+    """
+
+    def __init__(self, x_std, k, log_floor, equal_sds):
+        self.x, self.k, self.equal_sds = x_std, k, equal_sds
+        self.lo, self.hi = log_floor, np.log(_MAX_SD_STD)
+
+    def full_theta(self, t):
+        """The 3K - 1 unconstrained coordinates (clipped) for the optimiser's ``t``."""
+        k = self.k
+        log_sds = t[k : k + 1].repeat(k) if self.equal_sds else t[k : 2 * k]
+        log_sds = np.clip(log_sds, self.lo, self.hi)
+        rest = t[k + 1 :] if self.equal_sds else t[2 * k :]
+        return np.concatenate([t[:k], log_sds, rest])
+
+    def reduce(self, theta):
+        """The optimiser's coordinates for a full theta (inverse of ``full_theta`` in range)."""
+        k = self.k
+        if not self.equal_sds:
+            return theta.copy()
+        return np.concatenate([theta[:k], [np.mean(theta[k : 2 * k])], theta[2 * k :]])
+
+    def value(self, t):
+        with np.errstate(over="ignore", under="ignore"):
+            return _negloglik_and_grad(self.full_theta(t), self.x, self.k, want_grad=False)
+
+    def value_and_grad(self, t):
+        k = self.k
+        with np.errstate(over="ignore", under="ignore"):
+            value, grad = _negloglik_and_grad(self.full_theta(t), self.x, k)
+        sd_part = t[k : k + 1] if self.equal_sds else t[k : 2 * k]
+        inside = (sd_part >= self.lo) & (sd_part <= self.hi)
+        if self.equal_sds:
+            grad = np.concatenate([grad[:k], [grad[k : 2 * k].sum()], grad[2 * k :]])
+            grad[k] *= inside[0]
+        else:
+            grad[k : 2 * k] *= inside
+        return value, grad
+
+    def hessian(self, t, step=1e-5):
+        """Central differences of the gradient, symmetrised."""
+        size = t.size
+        hess = np.empty((size, size))
+        for j in range(size):
+            delta = np.zeros(size)
+            delta[j] = step
+            hess[j] = (self.value_and_grad(t + delta)[1] - self.value_and_grad(t - delta)[1]) / (
+                2 * step
+            )
+        return 0.5 * (hess + hess.T)
+
+    def free_gradient(self, t):
+        """The gradient without components held at the floor (those are reported as degenerate)."""
+        k = self.k
+        grad = self.value_and_grad(t)[1]
+        n_sd = 1 if self.equal_sds else k
+        at_floor = self.full_theta(t)[k : 2 * k] <= self.lo + 1e-6
+        # a component on the floor has a spike's curvature: its mean's gradient is noise too
+        grad[:k][at_floor] = 0.0
+        grad[k : k + n_sd][at_floor[:n_sd]] = 0.0
+        return grad
+
+
 def fit_direct(
     x,
     init=None,
     *,
-    k=2,
+    k=None,
     method="L-BFGS-B",
     min_sd=None,
     use_gradient=True,
@@ -202,6 +289,7 @@ def fit_direct(
     n_init=1,
     rng=None,
     callback=None,
+    equal_sds=False,
 ) -> FitResult:
     """Maximise the likelihood with ``scipy.optimize.minimize`` in unconstrained coordinates.
 
@@ -210,12 +298,14 @@ def fit_direct(
     x : 1-D array-like of real numbers, at least ``k`` points, not all equal
     init : MixtureParams or None
         The start; ``None`` uses the same data-driven start as ``fit_em``.
-    k : int >= 1, number of components when ``init`` is None
+    k : int >= 1 or None, number of components when ``init`` is None (``None``: 2); with
+        ``init``, a ``k`` that differs from ``init.k`` raises ``ValueError``
     method : str
         Any ``scipy.optimize.minimize`` method name ("Nelder-Mead", "Powell", "BFGS", ...).
-    min_sd : float > 0 or None
-        Floor on the sds in data units (``None``: ``1e-6 * std(x)``), applied as a bound on the
-        log sds for methods that accept bounds; other methods are not bounded.
+    min_sd : float > 0, None or "rounding"
+        Floor on the sds in data units (``None``: ``1e-6 * std(x)``; "rounding" as in
+        ``fit_em``). Methods that accept bounds get it as a bound on the log sds; for every
+        method the objective clips the log sds at the floor, so no fitted sd is below it.
     use_gradient : bool
         Pass the analytic gradient to methods that use one; ``False`` lets scipy use finite
         differences instead.
@@ -223,13 +313,23 @@ def fit_direct(
     n_init : int >= 1, number of starts (as in ``fit_em``); the best optimum is kept.
     rng : None, int seed or numpy.random.Generator, for the extra starts.
     callback : callable or None, called as ``callback(iteration, params, log_likelihood)``.
+    equal_sds : bool
+        One common sd for all components (the optimiser sees a single log sd); pass the same
+        flag to ``aic``/``bic``.
 
     Returns
     -------
     FitResult
         ``converged`` is what ``minimize`` reported as ``success``: check the gradient
         (``negloglik_grad``) before you trust it. ``history`` holds the log-likelihood at the
-        start and after each iteration; ``nfev`` counts objective evaluations.
+        start and after each iteration; ``nfev`` counts objective evaluations. ``degenerate``
+        lists what is wrong with a degenerate fit (empty otherwise).
+
+    Warns
+    -----
+    ConvergenceWarning if ``minimize`` reported failure or the gradient at the result is not
+    small (more than 1e-3 per point in standardised coordinates); DegenerateFitWarning as in
+    ``fit_em``. No RuntimeWarning from the optimiser's trial points escapes.
 
     Notes
     -----
@@ -253,26 +353,31 @@ def fit_direct(
 
     scaling = Scaling.of(x)
     x_std = scaling.standardise(x)
+    floor = scaling.min_sd_std(min_sd)
+    equal_sds = bool(equal_sds)
+    objective = _Objective(x_std, k, np.log(floor), equal_sds)
+    n_sd = 1 if equal_sds else k
     bounds = None
     if name in _BOUNDED_METHODS:
-        log_floor = np.log(scaling.min_sd_std(min_sd))
-        bounds = [(None, None)] * k + [(log_floor, None)] * k + [(None, None)] * (k - 1)
+        bounds = [(None, None)] * k + [(objective.lo, None)] * n_sd + [(None, None)] * (k - 1)
 
-    def loglik_in_data_units(theta):
-        return float(scaling.loglik_from_std(-_negloglik_and_grad(theta, x_std, k, want_grad=False)))
+    def loglik_in_data_units(t):
+        return float(scaling.loglik_from_std(-objective.value(t)))
 
-    best = None
+    def params_of(t):
+        return scaling.params_from_std(from_unconstrained(objective.full_theta(t)))
+
+    best, best_rank = None, None
     for start in starting_points(x, k, init, n_init, rng):
-        theta0 = to_unconstrained(scaling.params_to_std(start))
-        if bounds is not None:
-            theta0 = np.maximum(theta0, [b if b is not None else -np.inf for b, _ in bounds])
+        theta0 = objective.reduce(to_unconstrained(scaling.params_to_std(start)))
+        # the start's sds may sit below the floor (a start is the user's): lift them onto it
+        theta0[k : k + n_sd] = np.maximum(theta0[k : k + n_sd], objective.lo)
         history = [loglik_in_data_units(theta0)]
 
         def record(theta):
             history.append(loglik_in_data_units(theta))
             if callback is not None:
-                params = scaling.params_from_std(from_unconstrained(theta))
-                callback(len(history) - 1, params, history[-1])
+                callback(len(history) - 1, params_of(theta), history[-1])
 
         if name in _LEGACY_CALLBACK_METHODS:
             def on_iteration(xk, *_):
@@ -282,33 +387,63 @@ def fit_direct(
                 record(np.asarray(intermediate_result.x))
 
         if use_gradient and name in _GRADIENT_METHODS:
-            fun, jac = (lambda t: _negloglik_and_grad(t, x_std, k)), True
+            fun, jac = objective.value_and_grad, True
         else:
-            fun, jac = (lambda t: _negloglik_and_grad(t, x_std, k, want_grad=False)), None
-        hess = (lambda t: _hessian(t, x_std, k)) if name in _HESSIAN_METHODS else None
+            fun, jac = objective.value, None
+        hess = objective.hessian if name in _HESSIAN_METHODS else None
         with warnings.catch_warnings():
             # minimize warns when a bounded method is unbounded in some coordinates; expected here
             warnings.filterwarnings("ignore", message=".*Initial guess is not within.*")
-            res = optimize.minimize(
-                fun, theta0, jac=jac, hess=hess, method=method, bounds=bounds, tol=tol,
-                options=options, callback=on_iteration,
-            )
-        final = -float(res.fun)
-        if best is None or final > best[0]:
-            best = (final, res, np.array(history))
-    _, res, history = best
-    params = scaling.params_from_std(from_unconstrained(res.x))
+            # trial points far out (finite differences, line searches) overflow: the objective
+            # returns inf there and the optimiser backs off, so the warnings say nothing new
+            warnings.simplefilter("ignore", RuntimeWarning)
+            with np.errstate(all="ignore"):
+                res = optimize.minimize(
+                    fun, theta0, jac=jac, hess=hess, method=method, bounds=bounds, tol=tol,
+                    options=options, callback=on_iteration,
+                )
+        t_final = np.asarray(res.x, dtype=float)
+        theta_std = objective.full_theta(t_final)
+        m_std, ls_std, lw_std = _unpack(theta_std, k)
+        problems = degeneracies(np.exp(lw_std), m_std, np.exp(ls_std), x.size, floor,
+                                scaling.component_to_data)
+        final = -float(objective.value(t_final))
+        rank = (not problems, final)
+        if best is None or rank > best_rank:
+            best, best_rank = (final, res, t_final, np.array(history), problems), rank
+    final, res, t_final, history, degenerate = best
+    params = params_of(t_final)
     history = history.copy()
     history.setflags(write=False)
+    message = str(res.message)
+    with np.errstate(all="ignore"):
+        gradient = objective.free_gradient(t_final)
+    steep = not np.all(np.abs(gradient) <= _GRADIENT_TOL_PER_POINT * x.size)
+    if not res.success or steep:
+        why = (f"minimize reported failure ({message})" if not res.success else
+               f"the gradient at the result is not small (largest component "
+               f"{np.abs(gradient).max() / x.size:.2g} per point)")
+        warnings.warn(
+            f"fit_direct: {method} did not reach a maximum: {why}; try fit_em, another method, "
+            "a smaller tol or another start",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    if degenerate:
+        message += "; degenerate fit: " + "; ".join(degenerate)
+        warnings.warn(f"fit_direct: degenerate fit: {'; '.join(degenerate)}. {ADVICE}",
+                      DegenerateFitWarning, stacklevel=2)
     return FitResult(
         params=params,
-        log_likelihood=float(scaling.loglik_from_std(-float(res.fun))),
+        log_likelihood=float(scaling.loglik_from_std(final)),
         n_iter=int(getattr(res, "nit", len(history) - 1)),
         converged=bool(res.success),
-        message=str(res.message),
+        message=message,
         history=history,
         nfev=int(res.nfev) if getattr(res, "nfev", None) is not None else None,
         method=method,
+        degenerate=degenerate,
+        equal_sds=equal_sds,
     )
 
 

@@ -4,6 +4,10 @@
 for parameters by formula. ``held_out_log_likelihood`` scores it on data the fit never saw
 (K-fold cross-validation), so extra components earn credit only if they help predict new points.
 ``choose_k`` puts log-likelihood, AIC, BIC and the held-out log-likelihood side by side.
+
+A degenerate fit (``DegenerateFitWarning``: an sd at the floor, a near-empty component) has a
+likelihood that measures the floor, not the data, so no criterion may choose K by one:
+``choose_k`` scores such rows as the worst possible and says so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from ._checks import as_data, as_rng, check_int
 from .criteria import aic, bic, n_free_parameters
 from .density import log_likelihood
 from .em import fit_em
-from .result import ConvergenceWarning, FitResult
+from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
 
 
 def fold_indices(n, n_folds, rng=None) -> list[np.ndarray]:
@@ -41,7 +45,11 @@ def fold_indices(n, n_folds, rng=None) -> list[np.ndarray]:
     True
     """
     n_folds = check_int(n_folds, "n_folds", 2)
-    n = check_int(n, "n", n_folds)
+    n = check_int(n, "n", 1)
+    if n < n_folds:
+        raise ValueError(
+            f"n_folds: {n_folds} folds need at least {n_folds} points, but there are only {n}"
+        )
     order = as_rng(rng).permutation(n)
     return [np.sort(part) for part in np.array_split(order, n_folds)]
 
@@ -71,7 +79,8 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
 
     Warns
     -----
-    ConvergenceWarning, once, if some fold's fit stopped at ``max_iter``.
+    ConvergenceWarning, once, if some fold's fit stopped at ``max_iter``; DegenerateFitWarning,
+    once, if some fold's fit was degenerate (the score then measures a collapse).
 
     Examples
     --------
@@ -82,28 +91,49 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     >>> bool(two > one)
     True
     """
-    x = as_data(x)
-    k = check_int(k, "k", 1)
-    rng = as_rng(rng)
-    folds = fold_indices(x.size, n_folds, rng)
-    total = 0.0
-    n_unconverged = 0
-    for fold in folds:
-        train = np.delete(x, fold)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            fit = fit_em(train, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
-                         max_iter=max_iter, rng=rng)
-        n_unconverged += not fit.converged
-        total += log_likelihood(x[fold], fit.params)
+    total, n_unconverged, n_degenerate, n_folds = _held_out(
+        x, k, n_folds, n_init, min_sd, tol, max_iter, rng)
     if n_unconverged:
         warnings.warn(
-            f"held_out_log_likelihood: {n_unconverged} of {len(folds)} fold fits stopped at "
+            f"held_out_log_likelihood: {n_unconverged} of {n_folds} fold fits stopped at "
             f"max_iter={max_iter}; raise max_iter or loosen tol",
             ConvergenceWarning,
             stacklevel=2,
         )
-    return float(total)
+    if n_degenerate:
+        warnings.warn(
+            f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
+            "degenerate (see DegenerateFitWarning), so this score reflects collapsed components; "
+            "fit fewer components or raise min_sd",
+            DegenerateFitWarning,
+            stacklevel=2,
+        )
+    return total
+
+
+def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng):
+    """The held-out total and the counts of unconverged and degenerate fold fits (no warnings)."""
+    x = as_data(x)
+    k = check_int(k, "k", 1)
+    rng = as_rng(rng)
+    if isinstance(n_folds, int) and not isinstance(n_folds, bool) and x.size < n_folds:
+        raise ValueError(
+            f"n_folds: {n_folds} folds need at least {n_folds} points, but x has only {x.size}"
+        )
+    folds = fold_indices(x.size, n_folds, rng)
+    total = 0.0
+    n_unconverged = n_degenerate = 0
+    for fold in folds:
+        train = np.delete(x, fold)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", DegenerateFitWarning)
+            fit = fit_em(train, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
+                         max_iter=max_iter, rng=rng)
+        n_unconverged += not fit.converged
+        n_degenerate += bool(fit.degenerate)
+        total += log_likelihood(x[fold], fit.params)
+    return float(total), n_unconverged, n_degenerate, len(folds)
 
 
 @dataclass(frozen=True)
@@ -117,8 +147,11 @@ class KChoice:
     n_parameters : int, free parameters (3k - 1)
     log_likelihood : float, of the data the fit saw (larger is better; never falls as k grows
         when the fits reach their global maxima)
-    aic, bic : float, smaller is better
-    held_out : float, ``held_out_log_likelihood`` (larger is better)
+    aic, bic : float, smaller is better; ``inf`` when the fit to all the data is degenerate
+    held_out : float, ``held_out_log_likelihood`` (larger is better); ``-inf`` when the fit to
+        all the data or some fold's fit is degenerate
+    degenerate : tuple of str, empty for a usable row; otherwise why its criteria were set to
+        the worst value (so ``min(rows, key=lambda r: r.bic)`` never picks a collapse)
     """
 
     k: int
@@ -128,16 +161,23 @@ class KChoice:
     aic: float
     bic: float
     held_out: float
+    degenerate: tuple = ()
 
 
 def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
-             max_iter=10_000, seed=0) -> list[KChoice]:
+             max_iter=10_000, rng=0, seed=None) -> list[KChoice]:
     """Fit K = each of ``ks`` components by EM and score each fit four ways.
 
     Each K is fitted by ``fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
-    max_iter=max_iter, rng=seed)`` (the same integer seed for every K, so any one row can be
+    max_iter=max_iter, rng=rng)`` (the same integer seed for every K, so any one row can be
     reproduced on its own with that call), then scored by its log-likelihood, ``aic``, ``bic``
-    and ``held_out_log_likelihood(..., rng=seed)``.
+    and ``held_out_log_likelihood(..., rng=rng)``.
+
+    A row whose fit is degenerate (an sd at the floor, a component with fewer than two points'
+    worth of data, identical components) gets ``aic = bic = inf`` and ``held_out = -inf``; a row
+    where only some fold fit is degenerate gets ``held_out = -inf``. ``row.degenerate`` says why
+    and one ``DegenerateFitWarning`` lists the rows. So the K a criterion picks does not depend
+    on how many larger K were offered (those collapse on rounded data such as Old Faithful's).
 
     Parameters
     ----------
@@ -146,7 +186,8 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
     n_init : int >= 1, EM starts per fit (the quantile start, then random ones)
     n_folds : int >= 2, folds for the held-out log-likelihood
     min_sd, tol, max_iter : passed to ``fit_em``
-    seed : int >= 0
+    rng : int >= 0, the seed of every fit and of the folds
+    seed : deprecated name of ``rng`` (DeprecationWarning)
 
     Returns
     -------
@@ -161,18 +202,45 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
     2
     """
     x = as_data(x)
-    seed = check_int(seed, "seed", 0)
+    if seed is not None:
+        warnings.warn("choose_k: seed is deprecated, pass rng instead (the same integer)",
+                      DeprecationWarning, stacklevel=2)
+        rng = seed
+    # an integer, not a Generator: every K must be reproducible on its own from the same seed
+    rng = check_int(rng, "rng", 0)
     rows = []
     for k in ks:
         k = check_int(k, "k", 1)
-        fit = fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol, max_iter=max_iter, rng=seed)
-        held_out = held_out_log_likelihood(
-            x, k, n_folds=n_folds, n_init=n_init, min_sd=min_sd, tol=tol, max_iter=max_iter,
-            rng=seed,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateFitWarning)
+            fit = fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol, max_iter=max_iter,
+                         rng=rng)
+        held_out, n_unconverged, n_degenerate, n_folds_used = _held_out(
+            x, k, n_folds, n_init, min_sd, tol, max_iter, rng)
+        if n_unconverged:
+            warnings.warn(
+                f"choose_k: k={k}: {n_unconverged} of {n_folds_used} fold fits stopped at "
+                f"max_iter={max_iter}; raise max_iter or loosen tol",
+                ConvergenceWarning, stacklevel=2,
+            )
+        scores = {"aic": aic(x, fit.params), "bic": bic(x, fit.params), "held_out": held_out}
+        problems = ()
+        if fit.degenerate:
+            problems = fit.degenerate
+            scores = {"aic": np.inf, "bic": np.inf, "held_out": -np.inf}
+        elif n_degenerate:
+            problems = (f"{n_degenerate} of {n_folds_used} fold fits were degenerate",)
+            scores["held_out"] = -np.inf
         rows.append(KChoice(
             k=k, fit=fit, n_parameters=n_free_parameters(fit.params),
-            log_likelihood=fit.log_likelihood, aic=aic(x, fit.params), bic=bic(x, fit.params),
-            held_out=held_out,
+            log_likelihood=fit.log_likelihood, degenerate=problems, **scores,
         ))
+    flagged = [r for r in rows if r.degenerate]
+    if flagged:
+        details = "; ".join(f"k={r.k}: {r.degenerate[0]}" for r in flagged)
+        warnings.warn(
+            f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate, so no criterion can "
+            f"choose them (aic and bic set to inf, held_out to -inf where it applies): {details}",
+            DegenerateFitWarning, stacklevel=2,
+        )
     return rows

@@ -7,6 +7,7 @@ import numpy as np
 from ._checks import as_vector
 
 WEIGHT_SUM_TOLERANCE = 1e-9
+_SMALLEST_SD = float(np.finfo(np.float64).tiny)
 
 
 def _frozen(values: np.ndarray) -> np.ndarray:
@@ -51,6 +52,12 @@ class MixtureParams:
             )
         if np.any(sds <= 0):
             raise ValueError(f"sds: must all be > 0, got {sds.tolist()}")
+        if np.any(sds < _SMALLEST_SD):
+            # 1 / sd would overflow and the log-density turn into NaN
+            raise ValueError(
+                f"sds: must all be >= {_SMALLEST_SD:.3g} (the smallest normal float), "
+                f"got {sds.tolist()}"
+            )
         if np.any(weights <= 0):
             raise ValueError(f"weights: must all be > 0, got {weights.tolist()}")
         if abs(weights.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:

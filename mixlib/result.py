@@ -13,6 +13,12 @@ class ConvergenceWarning(UserWarning):
     """A fit stopped at its iteration limit before meeting its convergence test."""
 
 
+class DegenerateFitWarning(UserWarning):
+    """A fit ended degenerate: an sd at the floor, a component holding fewer than about two
+    points' worth of data, or two identical components. Its likelihood (and any criterion built
+    on it) says nothing about the number of components; ``FitResult.degenerate`` says why."""
+
+
 @dataclass(frozen=True, repr=False)
 class FitResult:
     """The outcome of ``fit_em`` or ``fit_direct``.
@@ -35,14 +41,20 @@ class FitResult:
         Objective evaluations, where ``minimize`` reports them (``None`` for EM).
     method : str
         ``"EM"`` or the ``minimize`` method name.
+    degenerate : tuple of str
+        Empty for a sound fit; otherwise one sentence per problem (an sd at the floor, a
+        component with fewer than two points' worth of data, identical components), also in
+        ``message`` and in the ``DegenerateFitWarning`` the fitter raised.
+    equal_sds : bool
+        Whether the fit constrained all components to one common sd.
 
     Examples
     --------
     >>> import mixlib
     >>> x = mixlib.sample(mixlib.MixtureParams([0.5, 0.5], [0, 4], [1, 1]), 500, rng=0)
     >>> fit = mixlib.fit_em(x)
-    >>> fit.converged, bool(fit.history[0] <= fit.log_likelihood)
-    (True, True)
+    >>> fit.converged, bool(fit.history[0] <= fit.log_likelihood), fit.degenerate
+    (True, True, ())
     """
 
     params: MixtureParams
@@ -53,9 +65,12 @@ class FitResult:
     history: np.ndarray = field(default_factory=lambda: np.empty(0))
     nfev: int | None = None
     method: str = "EM"
+    degenerate: tuple = ()
+    equal_sds: bool = False
 
     def __repr__(self):
         return (
             f"FitResult(method={self.method!r}, converged={self.converged}, n_iter={self.n_iter}, "
-            f"log_likelihood={self.log_likelihood:.6f},\n          params={self.params!r})"
+            f"log_likelihood={self.log_likelihood:.6f},"
+            + (" degenerate=True," if self.degenerate else "") + f"\n          params={self.params!r})"
         )

@@ -59,6 +59,9 @@ BAD_DATA = [
 @pytest.mark.parametrize("call", DATA_CALLS.values(), ids=DATA_CALLS.keys())
 @pytest.mark.parametrize("data, exc, match", [b[1:] for b in BAD_DATA], ids=[b[0] for b in BAD_DATA])
 def test_bad_data_rejected_everywhere(call, data, exc, match):
+    if isinstance(data, float) and call in (
+            DATA_CALLS.get("pdf"), DATA_CALLS.get("logpdf")):
+        pytest.skip("pdf and logpdf accept a scalar, as scipy.stats does (issue 12)")
     with pytest.raises(exc, match=match):
         call(data)
 

@@ -136,7 +136,16 @@ def test_fit_em_default_start_is_deterministic_and_uses_k(original):
 def test_fit_em_k_is_taken_from_init(original):
     _, _, _, x = original
     init = MixtureParams([0.2, 0.3, 0.5], [-0.1, 0.3, 0.6], [0.1, 0.1, 0.1])
-    assert mixlib.fit_em(x, init, k=5).params.k == 3
+    assert mixlib.fit_em(x, init).params.k == 3
+    assert mixlib.fit_em(x, init, k=3).params.k == 3
+
+
+@pytest.mark.parametrize("fitter", [mixlib.fit_em, mixlib.fit_direct])
+def test_a_k_that_contradicts_init_raises(original, fitter):
+    """Issue 12: fit_em(x, p0, k=3) used to fit K=2 silently."""
+    _, _, p0, x = original
+    with pytest.raises(ValueError, match=r"^k: is 3 but init has 2 components"):
+        fitter(x, p0, k=3)
 
 
 def test_fit_em_n_init_keeps_the_best_and_is_seeded(original):
@@ -333,3 +342,57 @@ def test_em_step_keeps_the_digits_of_data_at_1e8():
         ll = new_ll
         smallest_sd = min(smallest_sd, p.sds.min())
     assert smallest_sd < 1e-8  # the spike did form
+
+
+# ---- issue 12: tests that kill surviving mutations ---------------------------------------------
+
+
+def test_em_step_with_an_empty_component_stays_finite(original):
+    """A component 1e6 away owns no point (responsibility exactly 0): the empty-component guard
+    keeps the M-step from dividing 0 by 0."""
+    _, _, _, x = original
+    p = MixtureParams([0.5, 0.5], [0.3, 1e6], [0.2, 0.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        new = mixlib.em_step(x, p)
+    assert np.all(np.isfinite(new.means)) and np.all(np.isfinite(new.sds))
+    assert new.weights[1] < 1e-12
+
+
+def test_em_step_variance_of_a_component_far_from_the_median():
+    """em_step centres on the median; a component 1e8 from it with spread 0.01 keeps its digits
+    only if the variance is computed from centred data (E[x^2] - mu^2 gives noise of order 1)."""
+    rng = np.random.default_rng(5)
+    far = 1e8 + rng.normal(0, 0.01, 400)
+    near = rng.normal(0, 0.01, 601)
+    x = np.r_[near, far]
+    p = MixtureParams([0.6, 0.4], [0.0, 1e8], [0.01, 0.01])
+    new = mixlib.em_step(x, p, min_sd=1e-6)  # the default floor, 1e-6 * std(x), is 49 here
+    assert new.sds[1] == pytest.approx(np.std(far), rel=1e-6)
+    assert new.sds[0] == pytest.approx(np.std(near), rel=1e-6)
+
+
+def test_fit_em_equal_sds_matches_mixtools_on_old_faithful():
+    """mixtools normalmixEM(waiting, arbvar = FALSE) reaches log-likelihood -1034.0017604."""
+    x = np.asarray(mixlib.datasets.old_faithful()["waiting"], float)
+    fit = mixlib.fit_em(x, k=2, equal_sds=True, tol=1e-14)
+    assert fit.params.sds[0] == fit.params.sds[1]
+    assert fit.log_likelihood == pytest.approx(-1034.0017604, abs=1e-6)
+    assert fit.equal_sds
+    direct = mixlib.fit_direct(x, k=2, equal_sds=True, tol=1e-12)
+    assert direct.params.sds[0] == pytest.approx(direct.params.sds[1], rel=1e-12)
+    assert direct.log_likelihood == pytest.approx(-1034.0017604, abs=1e-5)
+
+
+def test_equal_sds_on_unequal_groups_pools_the_variance():
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.normal(0, 1, 500), rng.normal(10, 3, 500)]
+    free = mixlib.fit_em(x, k=2)
+    pooled = mixlib.fit_em(x, k=2, equal_sds=True)
+    assert pooled.params.sds[0] == pooled.params.sds[1]
+    assert pooled.log_likelihood < free.log_likelihood
+    assert mixlib.aic(x, pooled.params, equal_sds=True) == pytest.approx(
+        2 * 4 - 2 * pooled.log_likelihood)
+    assert mixlib.bic(x, pooled.params, equal_sds=True) == pytest.approx(
+        4 * np.log(x.size) - 2 * pooled.log_likelihood)
+    assert mixlib.n_free_parameters(pooled.params, equal_sds=True) == 4

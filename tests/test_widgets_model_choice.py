@@ -23,7 +23,7 @@ def data():
 
 @pytest.fixture(scope="module")
 def tables(data):
-    return {name: mixlib.choose_k(x, SETTINGS["ks"], n_init=2, n_folds=3, seed=7)
+    return {name: mixlib.choose_k(x, SETTINGS["ks"], n_init=2, n_folds=3, rng=7)
             for name, x in data.items()}
 
 
@@ -62,7 +62,7 @@ def check_view(box, x, k):
 
 
 def check_criteria(box, x):
-    rows = mixlib.choose_k(x, [1, 2, 3], n_init=2, n_folds=3, seed=7)
+    rows = mixlib.choose_k(x, [1, 2, 3], n_init=2, n_folds=3, rng=7)
     for name in ("aic", "bic"):
         xs, ys = box.criteria_lines[name].get_data()
         np.testing.assert_array_equal(xs, [1, 2, 3])

@@ -34,7 +34,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
     n_init, n_folds, seed : as in ``mixlib.choose_k``; the fit shown for K is
         ``mixlib.fit_em(x, k=K, n_init=n_init, rng=seed)``
     tables : dict name -> list of KChoice, or None
-        ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, seed=seed)`` for each
+        ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=seed)`` for each
         variable, if already computed (it takes seconds); missing ones are computed on first use.
     units : str, the data's units (axis label)
     k : int, the K shown first
@@ -55,7 +55,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
 
     def table(name):
         if name not in tables:
-            tables[name] = choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, seed=seed)
+            tables[name] = choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=seed)
         return tables[name]
 
     def fit_for(name, k_value):

@@ -1,0 +1,58 @@
+"""Is a fitted mixture degenerate? One check per fit, in the fit's standardised units.
+
+A degenerate fit is one whose likelihood says nothing about the process: a component squeezed
+to the sd floor on a few (often tied) values, where the likelihood grows without bound as the
+floor falls; a component that holds almost no data; or two components that are one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# A component needs a couple of points to estimate a mean and an sd at all.
+MIN_POINTS_PER_COMPONENT = 2.0
+# EM clips exactly at the floor and L-BFGS-B stops exactly on its bound; allow for exp(log()).
+_AT_FLOOR = 1.0 + 1e-6
+# Components closer than this (standardised means, log sds) are the same component.
+_SAME_COMPONENT = 1e-5
+
+
+def degeneracies(weights, means, sds, n, floor, to_data_units) -> tuple[str, ...]:
+    """Sentences describing each degeneracy of a fit on standardised data (empty if none).
+
+    ``floor`` is the sd floor in the same (standardised) units; ``to_data_units(mean, sd)`` maps
+    a component back so that the sentences speak in the user's units.
+    """
+    k = len(weights)
+    problems = []
+    for j in range(k):
+        mean, sd = to_data_units(means[j], sds[j])
+        mass = n * weights[j]
+        # an empty component is the more basic fault (its sd then falls to the floor too)
+        if mass < MIN_POINTS_PER_COMPONENT:
+            problems.append(
+                f"component {j + 1} of {k} holds {mass:.3g} points' worth of data (fewer than "
+                f"{MIN_POINTS_PER_COMPONENT:g}; mean {mean:.6g}, sd {sd:.3g}), so it describes "
+                "no part of the data"
+            )
+        elif sds[j] <= floor * _AT_FLOOR:
+            problems.append(
+                f"component {j + 1} of {k} sits at the sd floor (sd {sd:.3g}, mean {mean:.6g}, "
+                f"{mass:.3g} points' worth of data): its likelihood would grow without bound "
+                "without the floor"
+            )
+    log_sds = np.log(sds)
+    for i in range(k):
+        for j in range(i + 1, k):
+            if (abs(means[i] - means[j]) <= _SAME_COMPONENT
+                    and abs(log_sds[i] - log_sds[j]) <= _SAME_COMPONENT):
+                mean, sd = to_data_units(means[i], sds[i])
+                problems.append(
+                    f"components {i + 1} and {j + 1} are identical (mean {mean:.6g}, sd {sd:.3g}): "
+                    f"this is a {k - 1}-component fit"
+                )
+    return tuple(problems)
+
+
+ADVICE = ("fit fewer components, raise min_sd (min_sd='rounding' uses the data's rounding step) "
+          "or try other starts (n_init)")
