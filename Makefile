@@ -22,11 +22,12 @@ BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 
-.PHONY: lab test test-quick test-latest notebooks pins check-python clean help
+.PHONY: lab test test-portable test-quick test-latest notebooks pins check-python clean help
 
 help:
 	@echo "make lab          open the collection in JupyterLab (PORT=8888 TOKEN=<random>)"
-	@echo "make test         the complete test suite (what CI runs)"
+	@echo "make test         the complete test suite (what CI runs), emulated CPUs included"
+	@echo "make test-portable notebooks and mixlib tests under every emulated CPU profile"
 	@echo "make test-quick   mixlib unit and property tests only"
 	@echo "make notebooks    re-execute and save every notebook with the pinned environment"
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
@@ -58,9 +59,24 @@ lab: $(VENV)/.lab-installed
 	  --ServerApp.root_dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 SUITE := -m pytest --doctest-modules mixlib tests notebooks $(NBVAL)
+# PORTABLE=0 leaves the emulated CPUs out of 'make test' (a quicker local loop; CI keeps them).
+PORTABLE ?= 1
+PORTABLE_ARGS ?=
 
+# The notebooks, the instructor sources and the mixlib tests under emulated CPUs
+# (tests/cpu_profiles.py): numpy's SIMD dispatch capped below this CPU's level and at baseline,
+# OpenBLAS's Prescott and Haswell kernels, and baseline numpy with Prescott. Saved outputs must
+# not depend on the last bits of rounding (README, "Same results on every machine").
+test-portable: $(VENV)/.test-installed
+	$(BIN)/python tests/cpu_profiles.py $(PORTABLE_ARGS)
+
+# Everything: the emulated CPUs first (their 'native' profile is the full run that follows), then
+# the whole suite natively. Fails if either failed, and ends on pytest's own summary line.
 test: $(VENV)/.test-installed
-	$(BIN)/python $(SUITE) $(PYTEST_ARGS)
+	@status=0; \
+	if [ "$(PORTABLE)" != 0 ]; then $(BIN)/python tests/cpu_profiles.py --skip native $(PORTABLE_ARGS) || status=1; fi; \
+	$(BIN)/python $(SUITE) $(PYTEST_ARGS) || status=1; \
+	exit $$status
 
 test-quick: $(VENV)/.test-installed
 	$(BIN)/python -m pytest --doctest-modules mixlib tests -m "not slow and not browser" $(PYTEST_ARGS)

@@ -26,9 +26,11 @@ import warnings
 
 import numpy as np
 from scipy.stats import norm
+import sklearn
 from sklearn.mixture import GaussianMixture
 
 import mixlib
+from machine import describe
 
 K3_TRUTH = mixlib.MixtureParams(weights=[0.2, 0.5, 0.3], means=[-1.0, 0.5, 2.5], sds=[0.3, 0.5, 0.4])
 K3_START = mixlib.MixtureParams(weights=[1 / 3, 1 / 3, 1 / 3], means=[-0.5, 0.0, 2.0], sds=[0.5, 0.5, 0.5])
@@ -158,6 +160,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args(argv)
 
+    print(f"machine: {describe()}")
+    print(f"numpy {np.__version__}, scikit-learn {sklearn.__version__}\n")
     truth, _, p0 = mixlib.datasets.original_example()
     rows = []
     with warnings.catch_warnings():

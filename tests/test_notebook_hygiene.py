@@ -1,5 +1,18 @@
 """Hygiene of every saved notebook in notebooks/: one table of checks, run on each notebook.
 
+The rule for output (README, "For contributors"): a notebook prints and asserts only what holds
+on every machine. Students run the notebooks on AVX-512 servers, AVX2 laptops, old Intel machines
+and Apple Silicon, whose `exp`, `log` and BLAS round differently in the last bits, and optimisers
+amplify those bits. So print properties (which method reaches the maximum within a tolerance,
+which one reports failure, the log-likelihood at the optimum rounded with margin), never a raw
+evaluation count, a diverging iterate, or scipy's message text; where a count is the lesson, print
+it coarsely ("about 20") and say that another machine may differ by a few. Counts and timings a
+student should still see go in a cell tagged ``nbval-ignore-output`` with a comment saying why.
+`make test-portable` (tests/cpu_profiles.py) proves the rule by re-running every notebook under
+emulated CPUs; the checks here catch the commonest breaches before that: every ``assert`` carries
+a message naming the sentence of the prose it guards, and no compared cell prints an optimiser's
+``nfev``/``njev``/``nhev``/``nit`` or ``message`` (other than rounded, as in ``round(res.nit / 5)``).
+
 A new notebook is picked up with no change here. Each check is a small function that returns a
 list of problems (empty when the notebook is fine); ``CHECKS`` is the table. With no notebooks
 the parametrised test is reported as skipped and ``test_notebook_file_names`` still runs.
@@ -7,6 +20,7 @@ the parametrised test is reported as skipped and ``test_notebook_file_names`` st
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass
@@ -78,6 +92,12 @@ def output_texts(cell):
             for mime, value in out.get("data", {}).items():
                 if mime.startswith("text/") or mime.endswith("json"):
                     yield "".join(value) if isinstance(value, list) else str(value)
+
+
+def python_source(cell) -> str:
+    """A code cell's source with IPython magics and shell escapes blanked out, for ast.parse."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source(cell).splitlines())
 
 
 def comment_lines(cell) -> list[str]:
@@ -231,6 +251,46 @@ def linked_from_previous(nb: Notebook):
     return []
 
 
+def asserts_say_what_they_guard(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        for node in ast.walk(ast.parse(python_source(cell))):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                problems.append(f"code cell {i}, line {node.lineno}: assert without a message; say "
+                                "which sentence of the text it guards, e.g. "
+                                "assert n == 8, \"the text says eight iterations suffice\"")
+    return problems
+
+
+# What an optimiser says about itself, which depends on the CPU's rounding (README, the rule).
+MACHINE_DEPENDENT_FIELDS = {"nfev", "njev", "nhev", "nit", "message"}
+
+
+def _raw_fields(node):
+    """Machine-dependent fields used in an expression, except inside round() (a coarse print)."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "round":
+        return
+    if isinstance(node, ast.Attribute) and node.attr in MACHINE_DEPENDENT_FIELDS:
+        yield node.attr
+    for child in ast.iter_child_nodes(node):
+        yield from _raw_fields(child)
+
+
+def prints_only_what_holds_everywhere(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        if "nbval-ignore-output" in tags(cell) or "NBVAL_IGNORE_OUTPUT" in source(cell):
+            continue
+        for node in ast.walk(ast.parse(python_source(cell))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print"):
+                continue
+            fields = sorted({attr for arg in node.args for attr in _raw_fields(arg)})
+            if fields:
+                problems.append(f"code cell {i}, line {node.lineno} prints {', '.join(fields)}: these vary "
+                                "between CPUs; print a property or move it to an nbval-ignore-output cell")
+    return problems
+
+
 CHECKS = {
     "executed in order from 1": executed_in_order,
     "errors only in raises-exception cells": errors_only_where_tagged,
@@ -244,6 +304,8 @@ CHECKS = {
     "ends with exercises and solutions": ends_with_exercises_and_solutions,
     "links to the next notebook": links_to_next,
     "linked from the previous notebook": linked_from_previous,
+    "every assert has a message": asserts_say_what_they_guard,
+    "prints only what holds on every machine": prints_only_what_holds_everywhere,
 }
 
 CASES = [(path, name) for path in all_notebooks() for name in CHECKS]

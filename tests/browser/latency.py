@@ -3,12 +3,14 @@ release, click) to the new figure image in the page. Reported, never asserted.""
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))  # machine.py: a script
+from machine import describe  # noqa: E402
 
 LAST_LOG = None
 
@@ -74,8 +76,7 @@ class LatencyLog:
             "`make screenshots`; do not edit by hand. Reported, not asserted: the aim is a median",
             "under 300 ms for a one-panel slider on 2 cores.",
             "",
-            f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores "
-            f"({platform.machine()}, Python {platform.python_version()}, {_chromium_version()}),",
+            f"Measured {time.strftime('%Y-%m-%d')} on {describe()}, {_chromium_version()},",
             "with the other work on the machine at the time (shared cores: treat as an upper bound).",
             "",
             "| notebook | widget | changes | median (ms) | worst (ms) | worst change | sliders alone: median (ms) |",
