@@ -25,7 +25,11 @@ def test_fit_em_and_fit_direct_reach_the_same_maximum(seed):
     x = mixlib.sample(truth, n, rng=seed)
     em = mixlib.fit_em(x, p0)
     direct = mixlib.fit_direct(x, p0)
-    assert em.converged and direct.converged
+    # EM's flag is its own tolerance test; for fit_direct scipy's success flag can flip with the
+    # CPU's rounding at the maximum, so the gradient there is what is checked.
+    assert em.converged
+    gradient = mixlib.negloglik_grad(mixlib.to_unconstrained(direct.params), x)
+    assert np.abs(gradient).max() < 1e-2
     assert abs(em.log_likelihood - direct.log_likelihood) < 1e-6
     np.testing.assert_allclose(em.params.to_vector(), direct.params.to_vector(), rtol=0, atol=1e-4)
 
