@@ -4,6 +4,11 @@ Reproduce (from the repository root, after `make test` or `make lab` has made .v
 
     .venv/bin/python benchmarks/bench_em.py                 # the full table (a few minutes)
     .venv/bin/python benchmarks/bench_em.py --sizes 10000 --runs 1   # a smoke run
+    .venv/bin/python benchmarks/bench_em.py --readme        # also rewrite the README's table
+
+The table names the machine (CPU model, SIMD level, BLAS kernel: `benchmarks/machine.py`): the
+speed-up over scikit-learn depends on it (numpy's AVX-512 `exp`/`log` make fit_em relatively
+faster on AVX-512 CPUs than on AVX2 ones), so a figure holds for the machine it names.
 
 Every case fits the same data from the same start with the same tolerance on the change in mean
 log-likelihood per point. scikit-learn runs with reg_covar=0 (so it fits the same model) and
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 import tracemalloc
 import warnings
 
@@ -151,6 +157,50 @@ def print_table(rows):
     print("peak NxK: tracemalloc peak of one fit_em call, in N x K float64 arrays.")
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_START, README_END = "<!-- bench-table -->", "<!-- /bench-table -->"
+
+
+def markdown_block(rows, args) -> str:
+    """The README's benchmark section: the machine, the table, and how to read it."""
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} by `python benchmarks/bench_em.py --readme` on "
+        f"{describe()} (numpy {np.__version__}, scikit-learn {sklearn.__version__}, the pins in "
+        f"`binder/requirements.txt`), {args.runs} interleaved runs, medians, `tol={args.tol:g}` on the "
+        "change in mean log-likelihood per point for both fitters. On another CPU, above all one with "
+        "a different SIMD level, the ratios differ: rerun the command there.",
+        "",
+        "| case | N | iterations (fit_em / sklearn) | fit_em (s) | sklearn (s) | x faster "
+        "| ms per iteration: fit_em / sklearn / original loop | floor (ms) | fit_em / floor "
+        "| final mean log-lik. difference | peak memory (N x K arrays) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        orig = f"{r['orig_per_iter_ms']:.3g}" if "orig_per_iter_ms" in r else "-"
+        lines.append(
+            f"| {r['case']} | {r['n']:,} | {r['em_iter']} / {r['sk_iter']} | {r['em_s']:.3f} | {r['sk_s']:.3f} "
+            f"| {r['speedup']:.1f} | {r['em_per_iter_ms']:.3g} / {r['sk_per_iter_ms']:.3g} / {orig} "
+            f"| {r['floor_ms']:.2f} | {r['floor_ratio']:.2f} | {abs(r['em_mean_ll'] - r['sk_mean_ll']):.1e} "
+            f"| {r['peak_arrays']:.1f} |")
+    lines += [
+        "",
+        "The floor is one `np.exp` and one `np.log` over an N x K float64 array (the transcendental work",
+        "any log-space E-step does), timed the same way. At N = 1e4 a fixed per-iteration cost (Python,",
+        "small arrays) dominates, so the ratio to the floor says little there. Timings on a shared",
+        "machine move by tens of percent between runs; the ratios move less. What makes `fit_em` fast:",
+        "components stored as K rows of length N (numpy reduces across a short axis slowly), one `exp`",
+        "per component and one `log` per point in the E-step, buffers reused across iterations, and 1-D",
+        "BLAS dot products in the M-step.",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(block: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    README.write_text(text[:start] + "\n" + block + "\n" + text[end:], encoding="utf-8")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -158,6 +208,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5, help="interleaved runs per case (median)")
     parser.add_argument("--tol", type=float, default=1e-10)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--readme", action="store_true", help="rewrite the table in README.md")
     args = parser.parse_args(argv)
 
     print(f"machine: {describe()}")
@@ -173,6 +224,9 @@ def main(argv=None):
             x = mixlib.sample(K3_TRUTH, args.k3_size, rng=args.seed)
             rows.append(bench_case("three components K=3", x, K3_START, args.tol, args.runs, False))
     print_table(rows)
+    if args.readme:
+        write_readme(markdown_block(rows, args))
+        print(f"README.md: benchmark table rewritten ({README_START} ... {README_END})")
     return rows
 
 

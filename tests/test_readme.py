@@ -229,3 +229,23 @@ def test_start_here_links_every_notebook():
     others = {p.name for p in (REPO / "notebooks").glob("*.ipynb")} - {"00_start_here.ipynb"}
     missing = sorted(others - linked)
     assert not missing, f"00_start_here.ipynb does not link {missing}: add them to its course map"
+
+
+# --- Measured figures name their machine --------------------------------------------------------
+
+SIMD_LEVEL = re.compile(r"AVX-512|AVX2|SSE4\.2|NEON|baseline only")
+
+
+@pytest.mark.parametrize("marker", ["bench-table", "latency-table"])
+def test_measured_tables_name_their_machine(marker):
+    """A speed figure holds for the CPU it was measured on (AVX-512 and AVX2 differ 2-3x here).
+
+    Both tables are written by the scripts that measure them (bench_em.py --readme, make
+    screenshots), whose header line names the CPU model, its SIMD level and the BLAS kernel.
+    """
+    match = re.search(rf"<!-- {marker} -->(.*?)<!-- /{marker} -->", README, re.DOTALL)
+    assert match, f"README.md has no <!-- {marker} --> ... <!-- /{marker} --> block"
+    block = match.group(1)
+    assert "Measured" in block and "|" in block, f"the {marker} block holds no measured table"
+    assert SIMD_LEVEL.search(block), f"the {marker} block does not name the SIMD level it was measured at"
+    assert "OpenBLAS" in block or "BLAS" in block, f"the {marker} block does not name the BLAS kernel"

@@ -54,6 +54,7 @@ def latency_log(docs_dir):
     yield log
     if docs_dir is not None and log.rows:
         log.write_markdown(docs_dir / "widget-latency.md")
+        log.write_readme(Path(__file__).resolve().parents[2] / "README.md")
     latency.LAST_LOG = log
 
 

@@ -65,6 +65,27 @@ class LatencyLog:
                 lines.append(f"{'':28} {'':24} figure unchanged after {u}")
         return "\n".join(lines)
 
+    def readme_block(self) -> str:
+        """The README's latency table (between <!-- latency-table --> markers), machine named."""
+        lines = [
+            f"Measured {time.strftime('%Y-%m-%d')} by `make screenshots` on {describe()}, with the other",
+            "work on the machine at the time (shared cores: treat as an upper bound):",
+            "",
+            "| notebook | widget | median (ms) | worst (ms) |",
+            "| --- | --- | ---: | ---: |",
+        ]
+        for nb, widget, n, med, worst, what, unchanged in self.per_widget():
+            med_s = f"{med:.0f}" if med is not None else "-"
+            worst_s = f"{worst:.0f}" if worst is not None else "-"
+            lines.append(f"| {nb[:2]} | `{widget}` | {med_s} | {worst_s} |")
+        return "\n".join(lines)
+
+    def write_readme(self, readme: Path) -> None:
+        start_mark, end_mark = "<!-- latency-table -->", "<!-- /latency-table -->"
+        text = readme.read_text(encoding="utf-8")
+        start, end = text.index(start_mark) + len(start_mark), text.index(end_mark)
+        readme.write_text(text[:start] + "\n" + self.readme_block() + "\n" + text[end:], encoding="utf-8")
+
     def write_markdown(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = [
