@@ -115,3 +115,15 @@ def test_criteria_values_use_one_scale(tables):
 def test_rejects_k_outside_ks(data):
     with pytest.raises(ValueError, match="k: must be one of"):
         mixlib.widgets.model_choice_explorer(data, ks=[1, 2], k=3)
+
+
+def test_legend_lists_only_the_components_drawn(box):
+    """Components that are not drawn (NaN lines for K below the largest) are not in the legend."""
+    def components():
+        return [t.get_text() for t in box.figure.axes[0].get_legend().get_texts()
+                if t.get_text().startswith("component")]
+    for k in (1, 3, 2):
+        box.controls["k"].value = k
+        assert components() == [f"component {j + 1}" for j in range(k)]
+    box.controls["variable"].value = "b (whole numbers)"
+    assert components() == ["component 1", "component 2"]

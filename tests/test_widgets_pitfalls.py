@@ -122,3 +122,33 @@ def test_custom_pitfalls():
 def test_rejects_bad_starts():
     with pytest.raises(TypeError):
         mixlib.widgets.pitfall_explorer({"bad": Pitfall(np.arange(5.0), {"s": ([1, 2], None)})})
+
+
+def test_run_shows_the_crawl_and_says_it_stopped_short(box, pitfalls):
+    """One sd apart EM crawls: Run stops at its cap, far from the maximum, and says so on screen."""
+    box.controls["pitfall"].value = "slow convergence (1 sd apart)"
+    assert box.status.value == ""
+    box.controls["run"].click()
+    pitfall = pitfalls["slow convergence (1 sd apart)"]
+    check_view(box, pitfall, "means -1 and 2", len(box.iterates) - 1)
+    assert len(box.iterates) - 1 == 2000  # the cap: EM has not converged
+    assert "NOT converged" in box.status.value
+    best = mixlib.fit_em(pitfall.x, box.iterates[-1], tol=1e-14, max_iter=100_000)
+    assert best.log_likelihood > mixlib.log_likelihood(pitfall.x, box.iterates[-1]) + 0.01
+    box.controls["reset"].click()
+    assert box.status.value == ""
+
+
+def test_run_says_converged_when_it_is(box, pitfalls):
+    box.controls["pitfall"].value = "label switching"
+    box.controls["run"].click()
+    assert box.status.value.startswith("converged after")
+    assert len(box.iterates) - 1 < 50
+
+
+def test_legend_lists_only_the_components_drawn(box):
+    def legend():
+        return [t.get_text() for t in box.figure.axes[0].get_legend().get_texts()]
+    assert "component 3" in legend()  # the spike start has three components
+    box.controls["pitfall"].value = "label switching"
+    assert "component 3" not in legend() and "component 2" in legend()

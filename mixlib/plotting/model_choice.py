@@ -112,8 +112,36 @@ def update_fit_lines(artists, params):
         if j < params.k:
             single = MixtureParams([1.0], [params.means[j]], [params.sds[j]])
             line.set_ydata(params.weights[j] * pdf(grid, single))
+            line.set_label(f"component {j + 1}")
         else:
             line.set_ydata(np.full_like(grid, np.nan))
+            line.set_label(f"_component {j + 1}")  # a leading underscore keeps it out of the legend
+    if "legend" in artists:
+        fit_legend(artists["mixture"].axes, artists, **artists["legend"])
+
+
+def fit_legend(ax, artists, **kwargs):
+    """A legend for ``draw_fit_lines`` that lists only the components drawn; kept up to date.
+
+    ``update_fit_lines`` rebuilds it (with the same ``kwargs``) whenever the number of components
+    changes, so a K = 2 fit never lists a third, undrawn component.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> artists = draw_fit_lines(ax, [0.0, 1.0], MixtureParams([1.0], [0.5], [1.0]), max_k=3)
+    >>> [t.get_text() for t in fit_legend(ax, artists).get_texts()]
+    ['data', 'component 1', 'mixture']
+    >>> update_fit_lines(artists, MixtureParams([0.5, 0.5], [0.0, 1.0], [0.3, 0.3]))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['data', 'component 1', 'component 2', 'mixture']
+    >>> plt.close(fig)
+    """
+    artists["legend"] = dict(kwargs)
+    return ax.legend(**kwargs)
 
 
 def criteria_values(rows):

@@ -10,7 +10,13 @@ from ..criteria import aic, bic
 from ..density import log_likelihood
 from ..em import fit_em
 from ..model_selection import choose_k
-from ..plotting.model_choice import draw_fit_lines, plot_criteria, update_criteria, update_fit_lines
+from ..plotting.model_choice import (
+    draw_fit_lines,
+    fit_legend,
+    plot_criteria,
+    update_criteria,
+    update_fit_lines,
+)
 from ._base import Explorer, new_figure
 
 
@@ -66,7 +72,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
     state = {"variable": first}
     fit_artists = draw_fit_lines(ax_fit, data[first], fit_for(first, k).params, max_k=max(ks),
                                  xlabel=f"{first} ({units})")
-    ax_fit.legend(fontsize="x-small", loc="upper left")
+    fit_legend(ax_fit, fit_artists, fontsize="x-small", loc="upper left")  # drawn components only
     criteria_lines = plot_criteria(ax_crit, table(first))
     current_marker = ax_crit.axvline(k, color="#777777", lw=1, ls=":")
     ax_crit.set_title(f"{first}: K = {k}", fontsize="medium")

@@ -14,7 +14,7 @@ from ..density import check_params, log_likelihood
 from ..em import em_step
 from ..params import MixtureParams
 from ..plotting import PALETTE
-from ..plotting.model_choice import draw_fit_lines, update_fit_lines
+from ..plotting.model_choice import draw_fit_lines, fit_legend, update_fit_lines
 from ..sampling import sample
 from ._base import Explorer, new_figure
 
@@ -85,19 +85,61 @@ def replay(x, start, min_sd, n_steps):
     return iterates
 
 
+def run_status(history, n_points, tol, *, stopped_by_cap):
+    """What the ``status`` readout says after a Run: converged, or stopped short and why.
+
+    A small change per step is not convergence when EM crawls: with a rate ``r`` (the ratio of
+    the last two changes) the log-likelihood still has about ``change * r / (1 - r)`` to gain.
+    Run counts as converged only when that projected remaining gain per point is below ``tol``.
+
+    Examples
+    --------
+    >>> run_status([0.0, 1.0, 1.5], 10, 1e-8, stopped_by_cap=True).split(": ")[1]
+    'at the current rate (0.5000) about 0.5 still to gain (press Run to go on)'
+    >>> run_status([0.0, 1.0, 1.0], 10, 1e-8, stopped_by_cap=False)
+    'converged after 2 steps'
+    """
+    steps = len(history) - 1
+    remaining = projected_gain(history)
+    if remaining / n_points < tol and not stopped_by_cap:
+        return f"converged after {steps} steps"
+    if not np.isfinite(remaining):
+        return (f"stopped after {steps} steps, NOT converged: the steps are not shrinking yet "
+                "(press Run to go on)")
+    before, last = history[-2] - history[-3], history[-1] - history[-2]
+    return (f"stopped after {steps} steps, NOT converged: at the current rate ({last / before:.4f}) "
+            f"about {remaining:.2g} still to gain (press Run to go on)")
+
+
+def projected_gain(history):
+    """The log-likelihood still to come if EM keeps shrinking its steps at the current rate."""
+    if len(history) < 3:
+        return float("inf")
+    before, last = history[-2] - history[-3], history[-1] - history[-2]
+    if last <= 0:
+        return 0.0  # no climb left (rounding noise at the top, or a fixed point)
+    rate = last / before if before > 0 else 1.0
+    return float("inf") if rate >= 1 else last * rate / (1 - rate)
+
+
 def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     """Pick a pitfall and a start, then Step, Step x10 or Run EM and watch the fit and its trace.
 
     Parameters
     ----------
     pitfalls : dict name -> Pitfall, or None for ``default_pitfalls()``
-    tol : float, Run stops when the change in mean log-likelihood per point is below ``tol``
-    max_run : int, Run stops after this many steps at most
+    tol : float
+        Run stops when the log-likelihood still to gain per point, projected from the current
+        rate of EM (``projected_gain``), is below ``tol``: a small step alone is not enough,
+        because when components overlap EM crawls with tiny steps far from the maximum.
+    max_run : int, Run stops after this many steps at most (press Run again to go on); the
+        ``status`` readout then says that EM has NOT converged.
 
     Returns
     -------
     Explorer with controls ``pitfall`` and ``start`` (Dropdowns), ``step``, ``step10``, ``run``
-    and ``reset`` (Buttons), readouts ``iteration``, ``log_likelihood`` and ``smallest_sd``, and
+    and ``reset`` (Buttons), readouts ``iteration``, ``log_likelihood``, ``smallest_sd`` and
+    ``status`` (after a Run: converged, or stopped short), and
     attributes ``iterates`` (MixtureParams from the start on, each ``mixlib.em_step`` of the one
     before, with the start's ``min_sd``), ``fit_artists`` and ``trace_line``.
     """
@@ -113,7 +155,7 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     fig, (ax_fit, ax_trace) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.3, 1])
     fit_artists = draw_fit_lines(ax_fit, pitfalls[first].x, first_start, max_k=max_k,
                                  xlabel=pitfalls[first].xlabel)
-    ax_fit.legend(fontsize="x-small", loc="upper center")
+    fit_legend(ax_fit, fit_artists, fontsize="x-small", loc="upper center")  # drawn components only
     (trace_line,) = ax_trace.plot([], [], color=PALETTE[0], marker=".", ms=3, lw=1.2)
     ax_trace.set_xlabel("EM iteration")
     ax_trace.set_ylabel("log-likelihood")
@@ -130,6 +172,8 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
         "reset": widgets.Button(description="Reset", tooltip="back to the chosen start"),
     }
     readouts = {name: widgets.HTML() for name in ("iteration", "log_likelihood", "smallest_sd")}
+    status = widgets.HTML()  # not a readout of the iterate: says whether a Run converged
+    status.add_class("mixlib-readout-status")
     state = {"pitfall": first}
     iterates, history = [], []
     explorer = None
@@ -182,15 +226,20 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
         history.clear()
         iterates.append(params)
         history.append(log_likelihood(pitfall.x, params))
+        status.value = ""
         show()
 
     def advance(n_steps, stop_at_tol=False):
         pitfall, _, min_sd = current()
+        converged = False
         for _ in range(n_steps):
             iterates.append(em_step(pitfall.x, iterates[-1], min_sd=min_sd))
             history.append(log_likelihood(pitfall.x, iterates[-1]))
-            if stop_at_tol and abs(history[-1] - history[-2]) / pitfall.x.size < tol:
+            if stop_at_tol and projected_gain(history) / pitfall.x.size < tol:
+                converged = True
                 break
+        status.value = (run_status(history, pitfall.x.size, tol, stopped_by_cap=not converged)
+                        if stop_at_tol else "")
         show()
 
     def expected():
@@ -204,12 +253,14 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     rows = [
         widgets.HBox([controls["pitfall"], controls["start"]]),
         widgets.HBox([controls["step"], controls["step10"], controls["run"], controls["reset"]]),
+        status,
     ]
     explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
     explorer.iterates = iterates
     explorer.history = history
     explorer.fit_artists = fit_artists
     explorer.trace_line = trace_line
+    explorer.status = status
     controls["pitfall"].observe(change_pitfall, names="value")
     controls["start"].observe(reset, names="value")
     controls["step"].on_click(lambda _: advance(1))
