@@ -11,7 +11,7 @@ import mixlib
 import mixlib.widgets
 from mixlib.plotting.model_choice import criteria_values
 
-SETTINGS = dict(ks=[1, 2, 3], n_init=2, n_folds=3, seed=7)
+SETTINGS = dict(ks=[1, 2, 3], n_init=2, n_folds=3, rng=7)
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ def readout_texts(x, params):
     }
 
 
-def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, tables=None,
+def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, tables=None,
                           units="minutes", k=2):
     """Choose a variable and K: the EM fit over the histogram, and AIC, BIC, held-out against K.
 
@@ -37,10 +37,10 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
     ----------
     data : dict name -> 1-D array (for example ``mixlib.datasets.old_faithful()``)
     ks : the numbers of components offered
-    n_init, n_folds, seed : as in ``mixlib.choose_k``; the fit shown for K is
-        ``mixlib.fit_em(x, k=K, n_init=n_init, rng=seed)``
+    n_init, n_folds, rng : as in ``mixlib.choose_k``; the fit shown for K is
+        ``mixlib.fit_em(x, k=K, n_init=n_init, rng=rng)``
     tables : dict name -> list of KChoice, or None
-        ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=seed)`` for each
+        ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=rng)`` for each
         variable, if already computed (it takes seconds); missing ones are computed on first use.
     units : str, the data's units (axis label)
     k : int, the K shown first
@@ -61,7 +61,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
 
     def table(name):
         if name not in tables:
-            tables[name] = choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=seed)
+            tables[name] = choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=rng)
         return tables[name]
 
     def fit_for(name, k_value):
@@ -119,7 +119,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, seed=0, 
         # Afresh from mixlib, not from the cached table.
         name, k_value = controls["variable"].value, controls["k"].value
         x = data[name]
-        fit = fit_em(x, k=k_value, n_init=n_init, rng=seed)
+        fit = fit_em(x, k=k_value, n_init=n_init, rng=rng)
         return readout_texts(x, fit.params)
 
     explorer_state = {}
