@@ -7,7 +7,11 @@ floor falls; a component that holds almost no data; or two components that are o
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from .result import DegenerateFitWarning
 
 # A component needs a couple of points to estimate a mean and an sd at all.
 MIN_POINTS_PER_COMPONENT = 2.0
@@ -56,3 +60,17 @@ def degeneracies(weights, means, sds, n, floor, to_data_units) -> tuple[str, ...
 
 ADVICE = ("fit fewer components, raise min_sd (min_sd='rounding' uses the data's rounding step) "
           "or try other starts (n_init)")
+
+
+def warn_if_degenerate(fitter: str, degenerate, message: str, stacklevel: int = 3) -> str:
+    """Warn (DegenerateFitWarning, at the user's call) about a degenerate fit; the new message.
+
+    ``fitter`` names the public function ("fit_em", "fit_direct"); ``degenerate`` is what
+    ``degeneracies`` returned (empty: no warning, message unchanged).
+    """
+    if not degenerate:
+        return message
+    reasons = "; ".join(degenerate)
+    warnings.warn(f"{fitter}: degenerate fit: {reasons}. {ADVICE}", DegenerateFitWarning,
+                  stacklevel=stacklevel)
+    return f"{message}; degenerate fit: {reasons}"

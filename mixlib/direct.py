@@ -18,12 +18,12 @@ import numpy as np
 from scipy import optimize
 
 from ._checks import as_data, as_vector, check_positive_float
-from ._degeneracy import ADVICE, degeneracies
+from ._degeneracy import degeneracies, warn_if_degenerate
 from ._fit_inputs import check_fit_inputs
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
 from .params import MixtureParams
-from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
+from .result import ConvergenceWarning, FitResult
 from .starts import starting_points
 
 _GRADIENT_METHODS = {
@@ -431,10 +431,7 @@ def fit_direct(
             ConvergenceWarning,
             stacklevel=2,
         )
-    if degenerate:
-        message += "; degenerate fit: " + "; ".join(degenerate)
-        warnings.warn(f"fit_direct: degenerate fit: {'; '.join(degenerate)}. {ADVICE}",
-                      DegenerateFitWarning, stacklevel=2)
+    message = warn_if_degenerate("fit_direct", degenerate, message)
     return FitResult(
         params=params,
         log_likelihood=float(scaling.loglik_from_std(final)),

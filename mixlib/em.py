@@ -7,12 +7,12 @@ import warnings
 import numpy as np
 
 from ._checks import as_data, check_int, check_positive_float
-from ._degeneracy import ADVICE, degeneracies
+from ._degeneracy import degeneracies, warn_if_degenerate
 from ._fit_inputs import check_fit_inputs, check_min_sd
 from ._scaling import Scaling
 from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
 from .params import MixtureParams
-from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
+from .result import ConvergenceWarning, FitResult
 from .starts import starting_points
 
 # A component that owns no point would divide by zero in the M-step; sklearn guards the same way.
@@ -226,10 +226,7 @@ def fit_em(
             ConvergenceWarning,
             stacklevel=2,
         )
-    if degenerate:
-        message += "; degenerate fit: " + "; ".join(degenerate)
-        warnings.warn(f"fit_em: degenerate fit: {'; '.join(degenerate)}. {ADVICE}",
-                      DegenerateFitWarning, stacklevel=2)
+    message = warn_if_degenerate("fit_em", degenerate, message)
     return FitResult(
         params=params,
         log_likelihood=float(history[-1]),
