@@ -216,6 +216,8 @@ def main(argv=None) -> int:
 
     log_dir = REPO / ".pytest-profiles"
     log_dir.mkdir(exist_ok=True)
+    for stale in log_dir.glob("*.log"):  # only this run's logs, so none is mistaken for a new one
+        stale.unlink()
     targets = args.pytest_args or DEFAULT_TARGETS
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
