@@ -33,7 +33,6 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
@@ -96,8 +95,8 @@ def _run(cmd, env, cwd=REPO, timeout=1800) -> subprocess.CompletedProcess:
 
 
 class BinderEnv:
-    def __init__(self, venv: Path, env: dict[str, str], timings: dict[str, float]):
-        self.venv, self.env, self.timings = venv, env, timings
+    def __init__(self, venv: Path, env: dict[str, str]):
+        self.venv, self.env = venv, env
         self.python = venv / "bin" / "python"
 
     def run(self, *args, **kwargs) -> subprocess.CompletedProcess:
@@ -110,19 +109,12 @@ def binder_env(tmp_path_factory) -> BinderEnv:
     interpreter, _ = _runtime_python()
     venv = tmp_path_factory.mktemp("binder") / "srv-env"
     env = _clean_env(venv)
-    timings = {}
-
-    start = time.perf_counter()
     _run([interpreter, "-m", "venv", str(venv)], env)
     _run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
           "-r", str(BINDER / "requirements.txt")], env)
-    timings["pip install -r binder/requirements.txt"] = time.perf_counter() - start
-
-    start = time.perf_counter()
     # repo2docker makes postBuild executable and runs it from the repository root.
     _run([str(BINDER / "postBuild")], env)
-    timings["binder/postBuild"] = time.perf_counter() - start
-    return BinderEnv(venv, env, timings)
+    return BinderEnv(venv, env)
 
 
 def test_environment_is_consistent_and_complete(binder_env):
@@ -198,10 +190,8 @@ EXECUTE = textwrap.dedent("""
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_in_binder_env(binder_env, notebook):
-    start = time.perf_counter()
     result = binder_env.run(str(binder_env.python), "-c", EXECUTE, str(notebook), PROBE_MARK,
                             cwd=notebook.parent)
-    binder_env.timings[f"execute {notebook.name}"] = time.perf_counter() - start
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["kernel"] == "python3"
     probe = report["probe"].strip()
@@ -210,11 +200,3 @@ def test_notebook_runs_in_binder_env(binder_env, notebook):
     assert Path(kernel["prefix"]).resolve() == binder_env.venv.resolve(), (
         f"{notebook.name} ran in a kernel whose sys.prefix is {kernel['prefix']}, "
         f"not the Binder environment {binder_env.venv}")
-
-
-def test_report_timings(binder_env, capsys):
-    """Last in the module: print how long each step took (see with -s or in the -ra summary)."""
-    with capsys.disabled():
-        print("\nBinder environment timings:")
-        for step, seconds in binder_env.timings.items():
-            print(f"  {seconds:7.1f} s  {step}")

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import mixlib  # noqa: E402
-from mixlib.widgets import likelihood_explorer  # noqa: E402
+import mixlib
+from mixlib.widgets import likelihood_explorer
 
 NAMES = ("mu1", "sig1", "mu2", "sig2", "pi1")
 

@@ -1,9 +1,6 @@
 """The model-choice explorer (notebook 05): what it draws and reads out is what mixlib computes."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -31,7 +28,7 @@ def tables(data):
 def box(data, tables):
     explorer = mixlib.widgets.model_choice_explorer(data, tables=tables, **SETTINGS)
     yield explorer
-    matplotlib.pyplot.close(explorer.figure)
+    plt.close(explorer.figure)
 
 
 def check_view(box, x, k):
@@ -104,7 +101,7 @@ def test_computes_missing_tables(data):
         check_view(explorer, data["a"], 2)
         check_criteria(explorer, data["a"])
     finally:
-        matplotlib.pyplot.close(explorer.figure)
+        plt.close(explorer.figure)
 
 
 def test_criteria_values_use_one_scale(tables):

@@ -1,9 +1,6 @@
 """The optimiser explorer (notebook 03) plots what mixlib.fit_direct computes for its controls."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -17,7 +14,7 @@ def explorer(data):
     x, p0 = data
     box = mixlib.widgets.optimiser_explorer(x, p0, grid_size=15)
     yield box
-    matplotlib.pyplot.close(box.figure)
+    plt.close(box.figure)
 
 
 def fit_with_path(x, start, method, use_gradient):

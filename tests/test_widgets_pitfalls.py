@@ -1,9 +1,6 @@
 """The pitfall explorer (notebook 06): what it plots and reads out are mixlib.em_step's iterates."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -21,7 +18,7 @@ def pitfalls():
 def box(pitfalls):
     explorer = mixlib.widgets.pitfall_explorer(pitfalls)
     yield explorer
-    matplotlib.pyplot.close(explorer.figure)
+    plt.close(explorer.figure)
 
 
 def check_view(box, pitfall, start_name, n_steps):
@@ -116,7 +113,7 @@ def test_custom_pitfalls():
         explorer.controls["step"].click()
         check_view(explorer, pitfall, "s", 1)
     finally:
-        matplotlib.pyplot.close(explorer.figure)
+        plt.close(explorer.figure)
 
 
 def test_rejects_bad_starts():

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import re
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import mixlib  # noqa: E402
-from mixlib.plotting.sampling import histogram_density, view_range  # noqa: E402
-from mixlib.widgets import sampling_explorer  # noqa: E402
+import mixlib
+from mixlib.plotting.sampling import histogram_density, view_range
+from mixlib.widgets import sampling_explorer
 
 SEED = 0
 

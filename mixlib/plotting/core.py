@@ -64,8 +64,6 @@ def plot_density_over_histogram(ax, x, params, *, bins=40, show_components=True,
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12])
@@ -126,8 +124,6 @@ def update_density_lines(artists, params):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.5, 0.5], [0.0, 1.0], [0.2, 0.2])
@@ -193,8 +189,6 @@ def plot_log_likelihood_contour(ax, x, params, mu1_values, mu2_values, *, levels
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, numpy as np, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.5, 0.5], [0.0, 1.0], [0.5, 0.5])
@@ -228,8 +222,6 @@ def plot_trace(ax, history, *, label="log-likelihood", xlabel="iteration"):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> line = plot_trace(ax, [-10.0, -5.0, -4.0])

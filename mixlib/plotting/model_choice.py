@@ -57,8 +57,6 @@ def draw_fit_lines(ax, x, params, *, max_k, bins=None, xlabel="x"):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> p = MixtureParams([1.0], [0.0], [1.0])
@@ -92,8 +90,6 @@ def update_fit_lines(artists, params):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> artists = draw_fit_lines(ax, [0.0, 1.0], MixtureParams([1.0], [0.5], [1.0]), max_k=2)
@@ -128,8 +124,6 @@ def fit_legend(ax, artists, **kwargs):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> artists = draw_fit_lines(ax, [0.0, 1.0], MixtureParams([1.0], [0.5], [1.0]), max_k=3)
@@ -184,8 +178,6 @@ def plot_criteria(ax, rows, *, title=None):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> x = mixlib.sample(mixlib.MixtureParams([0.5, 0.5], [0, 5], [1, 1]), 100, rng=0)

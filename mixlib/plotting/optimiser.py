@@ -44,8 +44,6 @@ def draw_path(ax, colour=PALETTE[5], label="optimiser path"):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> sorted(draw_path(ax))
@@ -63,8 +61,6 @@ def update_path(artists, params_path):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> artists = draw_path(ax)

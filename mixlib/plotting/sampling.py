@@ -65,8 +65,6 @@ def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel=
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12])
@@ -99,8 +97,6 @@ def update_sample_against_density(artists, x, params):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.5, 0.5], [0.0, 1.0], [0.1, 0.1])

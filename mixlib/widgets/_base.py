@@ -31,8 +31,6 @@ class Explorer(widgets.VBox):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt, ipywidgets
     >>> fig, ax = plt.subplots()
     >>> box = Explorer({"n": ipywidgets.IntSlider()}, fig, {})
@@ -86,8 +84,6 @@ def new_figure(*args, **kwargs):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> fig, ax = new_figure(figsize=(4, 3))
     >>> fig.get_size_inches().tolist()
     [4.0, 3.0]

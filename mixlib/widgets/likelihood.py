@@ -60,8 +60,6 @@ def likelihood_explorer(x, start=None, fit=None, xlabel="x"):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import mixlib
     >>> truth, n, p0 = mixlib.datasets.original_example()
     >>> x = mixlib.sample(truth, n, rng=0)

@@ -64,8 +64,6 @@ def sampling_explorer(params=None, n=1000, seed=0, xlabel="x"):
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> box = sampling_explorer(n=500)
     >>> box.controls["n"].value = 200
     >>> box.readout_texts()["n"]
