@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_data
-from .density import check_params, log_likelihood
+from .params import check_params
+from .density import log_likelihood
 
 
 def n_free_parameters(params, *, equal_sds=False) -> int:

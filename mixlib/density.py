@@ -9,19 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_data
-from .params import MixtureParams
+from .params import MixtureParams, check_params
 
 LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
-
-
-def check_params(params, name: str = "params") -> MixtureParams:
-    """Return ``params`` if it is a ``MixtureParams``, else raise ``TypeError``."""
-    if not isinstance(params, MixtureParams):
-        raise TypeError(
-            f"{name}: expected a MixtureParams, got {type(params).__name__} "
-            "(build one with MixtureParams(weights, means, sds) or MixtureParams.from_vector(p))"
-        )
-    return params
 
 
 def weighted_component_logpdf(x, log_weights, means, log_sds, out=None) -> np.ndarray:

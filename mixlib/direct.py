@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from ._checks import as_data, as_vector, check_positive_float
+from ._checks import as_data, as_vector, check_fit_inputs, check_positive_float
 from ._degeneracy import degeneracies, warn_if_degenerate
-from ._fit_inputs import check_fit_inputs
 from ._scaling import Scaling
-from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
-from .params import MixtureParams
+from .density import normalise_rows_in_place, weighted_component_logpdf
+from .params import MixtureParams, check_params
 from .result import ConvergenceWarning, FitResult
 from .starts import starting_points
 

@@ -6,12 +6,11 @@ import warnings
 
 import numpy as np
 
-from ._checks import as_data, check_int, check_positive_float
+from ._checks import as_data, check_fit_inputs, check_int, check_min_sd, check_positive_float
 from ._degeneracy import degeneracies, warn_if_degenerate
-from ._fit_inputs import check_fit_inputs, check_min_sd
 from ._scaling import Scaling
-from .density import check_params, normalise_rows_in_place, weighted_component_logpdf
-from .params import MixtureParams
+from .density import normalise_rows_in_place, weighted_component_logpdf
+from .params import MixtureParams, check_params
 from .result import ConvergenceWarning, FitResult
 from .starts import starting_points
 
@@ -48,7 +47,7 @@ def _m_step(x, resp, min_sd, scratch=None, equal_sds=False):
     means = np.empty(k)
     sds = np.empty(k)
     for j in range(k):
-        # 1-D dots run in BLAS; sums along the short K axis would be slow (see NOTES).
+        # 1-D dots run in BLAS; sums along the short K axis would be slow (README, Performance).
         mass[j] = max(resp[j].sum(), _MIN_COMPONENT_MASS)
         means[j] = np.dot(resp[j], x) / mass[j]
         np.subtract(x, means[j], out=scratch)

@@ -155,3 +155,13 @@ class MixtureParams:
 
     def __reduce__(self):
         return (MixtureParams, (self._weights, self._means, self._sds))
+
+
+def check_params(params, name: str = "params") -> MixtureParams:
+    """Return ``params`` if it is a ``MixtureParams``, else raise ``TypeError``."""
+    if not isinstance(params, MixtureParams):
+        raise TypeError(
+            f"{name}: expected a MixtureParams, got {type(params).__name__} "
+            "(build one with MixtureParams(weights, means, sds) or MixtureParams.from_vector(p))"
+        )
+    return params

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_rng, check_int
-from .density import check_params
+from .params import check_params
 
 
 def sample(params, n, rng=None, return_labels=False):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_data
-from ..density import check_params, log_likelihood, pdf
-from ..params import MixtureParams
+from ..density import log_likelihood, pdf
+from ..params import MixtureParams, check_params
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")

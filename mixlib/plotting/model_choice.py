@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_data
-from ..density import check_params, pdf
-from ..params import MixtureParams
+from ..density import pdf
+from ..params import MixtureParams, check_params
 from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE
 
 CRITERIA_STYLES = {

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_data
-from ..density import check_params, pdf
+from ..params import check_params
+from ..density import pdf
 from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE, component_densities
 
 

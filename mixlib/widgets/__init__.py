@@ -3,14 +3,20 @@
 Each widget function takes the data and a start, returns an ``Explorer`` (an ipywidgets VBox that
 keeps its ``controls``, ``figure`` and ``readouts``) so tests can set values and read what it
 plots. Widgets hold no numerics of their own: they ask ``mixlib`` and draw with ``mixlib.plotting``.
-The modules load on first use, so ``import mixlib.widgets`` stays cheap. A module never has
-its function's name: importing a submodule sets it as an attribute of the package.
+All are imported here (a lazy import saved nothing measurable: ``_base`` already loads
+matplotlib and ipywidgets, which are the cost). A module never has its function's name:
+importing a submodule sets it as an attribute of the package.
 """
 
-from importlib import import_module
-
 from ._base import Explorer
+from .likelihood import likelihood_explorer
+from .model_choice import model_choice_explorer
+from .optimiser import optimiser_explorer
+from .pitfalls import pitfall_explorer
+from .sampling import sampling_explorer
+from .stepper import em_stepper
 
+# Which notebook each widget belongs to (module name beside it).
 _WIDGET_MODULES = {
     "sampling_explorer": "sampling",        # notebook 01
     "likelihood_explorer": "likelihood",    # notebook 02
@@ -22,8 +28,3 @@ _WIDGET_MODULES = {
 
 __all__ = ["Explorer", *_WIDGET_MODULES]
 
-
-def __getattr__(name):
-    if name in _WIDGET_MODULES:
-        return getattr(import_module(f".{_WIDGET_MODULES[name]}", __name__), name)
-    raise AttributeError(f"module 'mixlib.widgets' has no attribute {name!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -39,8 +38,6 @@ class Explorer(widgets.VBox):
     >>> plt.close(fig)
     """
 
-    _live = weakref.WeakValueDictionary()
-
     def __init__(self, controls, figure, readouts=None, layout_rows=None, expected=None):
         self.controls = dict(controls)
         self.figure = figure
@@ -53,13 +50,7 @@ class Explorer(widgets.VBox):
         self.add_class("mixlib-explorer")
         for name, readout in self.readouts.items():
             readout.add_class(f"mixlib-readout-{name}")
-        Explorer._live[self.model_id] = self
         self.redraw()
-
-    @classmethod
-    def live(cls):
-        """The explorers built in this kernel that still exist, by widget model id."""
-        return dict(cls._live)
 
     def expected_readouts(self):
         """What each readout should show now, computed afresh from mixlib (see ``expected``)."""

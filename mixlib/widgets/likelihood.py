@@ -6,9 +6,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._checks import as_data
-from ..density import check_params, log_likelihood
+from ..density import log_likelihood
 from ..em import fit_em
-from ..params import MixtureParams
+from ..params import MixtureParams, check_params
 from ..plotting.core import plot_density_over_histogram, update_density_lines
 from ..result import FitResult
 from ._base import Explorer, float_slider, new_figure

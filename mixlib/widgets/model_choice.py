@@ -90,7 +90,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
         name, k_value = controls["variable"].value, controls["k"].value
         x = data[name]
         if name != state["variable"]:
-            # A new variable: new histogram and grid (the lines are reused).
+            # A new variable: a new histogram, grid and fit lines replace the old artists.
             for bar in fit_artists["bars"]:
                 bar.remove()
             fresh = draw_fit_lines(ax_fit, x, fit_for(name, k_value).params, max_k=max(ks),

@@ -8,8 +8,7 @@ import numpy as np
 
 from .. import direct
 from .._checks import as_data
-from ..density import check_params
-from ..params import MixtureParams
+from ..params import MixtureParams, check_params
 from ..plotting import PALETTE, plot_log_likelihood_contour
 from ..plotting.optimiser import draw_path, update_path
 from ._base import Explorer, float_slider, new_figure

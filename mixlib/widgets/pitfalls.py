@@ -10,9 +10,9 @@ import numpy as np
 
 from .._checks import as_data
 from ..datasets import old_faithful, original_example
-from ..density import check_params, log_likelihood
+from ..density import log_likelihood
 from ..em import em_step
-from ..params import MixtureParams
+from ..params import MixtureParams, check_params
 from ..plotting import PALETTE
 from ..plotting.model_choice import draw_fit_lines, fit_legend, update_fit_lines
 from ..sampling import sample

@@ -5,8 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from ..density import check_params
-from ..params import MixtureParams
+from ..params import MixtureParams, check_params
 from ..plotting.sampling import plot_sample_against_density, update_sample_against_density
 from ..sampling import sample
 from ._base import Explorer, float_slider, new_figure

@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import as_data
-from ..density import check_params, log_likelihood
+from ..density import log_likelihood
 from ..em import em_step
-from ..params import MixtureParams
+from ..params import MixtureParams, check_params
 from ..plotting import PALETTE, plot_density_over_histogram, update_density_lines
 from ..plotting.em import draw_responsibility_rug, update_responsibility_rug
 from ._base import Explorer, new_figure

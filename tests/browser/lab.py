@@ -27,7 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-# NOTES.md, "JupyterLab in headless Chromium": Playwright adds --no-sandbox itself (needed as root).
+# Playwright adds --no-sandbox itself (needed as root).
 CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -453,7 +453,7 @@ class LabNotebook:
                                     polling=200)
 
     def run_all(self, timeout_s: float = 300) -> list[dict]:
-        """Clear outputs, Run All (not awaited: NOTES.md), wait until every code cell has run.
+        """Clear outputs, Run All (not awaited: awaiting it runs only the first cell), wait until every code cell has run.
 
         Returns the cell summaries. Raises AssertionError when the run stops early (an error in
         a cell without the ``raises-exception`` tag stops Run All) or times out.
