@@ -65,7 +65,7 @@ def test_source_metadata(path):
             visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
             # the hidden part runs the student's function on fresh seeded data with mixlib off
             assert "assert" in visible
-            assert "with mixlib_switched_off():" in hidden and "default_rng(" in hidden
+            assert "mixlib_switched_off()" in hidden and "default_rng(" in hidden
     manual = [m for c, m in cells if m["grade"] and m["solution"] and c.cell_type == "markdown"]
     assert manual, "at least one free-text answer graded by hand"
     total = sum(m["points"] for _, m in cells if m["grade"])
