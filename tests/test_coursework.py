@@ -332,3 +332,61 @@ def test_readme_links_every_student_copy_with_binder_and_states_points():
         auto = sum(autograded(nb).values())
         assert f"| {total} ({auto} auto + {total - auto} by hand) |" in readme
     assert "private fork" in readme and "coursework/source/" in readme
+
+
+@pytest.mark.slow
+def test_course_loop_through_the_exchange(grader, course, tmp_path):
+    """release, fetch, submit, collect, autograde, feedback, release and fetch feedback, for three students.
+
+    A temporary course root and exchange; each student has their own folder and exchange cache, and
+    names themself with --student (on a JupyterHub the exchange takes the hub user's name).
+    """
+    name = "01_sampling_and_likelihood"
+    notebook = ASSIGNMENTS[name]
+    root, exchange = tmp_path / "coursework", tmp_path / "exchange"
+    shutil.copytree(course, root)
+    exchange.mkdir()
+    nbgrader = str(grader / "nbgrader")
+    course_flags = [f"--Exchange.root={exchange}", "--course=mixture-notebooks"]
+    solution = nbformat.read(root / "source" / name / notebook, as_version=4)
+    (wrong,) = [w for w in WRONG_ANSWERS if w.student == "wrong_loglik_mean"]
+    work = {"alice": solution, "bob": None, "carol": with_wrong_answer(solution, wrong)}  # bob hands in the blank copy
+    expected_scores = {"alice": 9.0, "bob": 0.0, "carol": 7.0}
+
+    run([nbgrader, "release_assignment", name, *course_flags], root)
+
+    def as_student(student, *args):
+        home = tmp_path / "home" / student
+        home.mkdir(parents=True, exist_ok=True)
+        return run([nbgrader, *args, name, *course_flags, f"--Exchange.cache={home / '.cache'}",
+                    f"--student={student}"], home), home
+
+    for student, nb in work.items():
+        _, home = as_student(student, "fetch_assignment")
+        fetched = home / name / notebook
+        assert normalised(nbformat.read(fetched, as_version=4)) == normalised(
+            nbformat.read(root / "release" / name / notebook, as_version=4))
+        if nb is not None:
+            nbformat.write(nb, fetched)
+        as_student(student, "submit")
+
+    run([nbgrader, "collect", name, *course_flags], root)
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(work)
+    run([nbgrader, "autograde", name, "--force"], root, timeout=900)
+    run([nbgrader, "generate_feedback", name, "--force"], root)
+    run([nbgrader, "release_feedback", name, *course_flags], root)
+
+    dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{root / 'gradebook.db'}"], root)
+    grades = json.loads(dump.stdout)[name]
+    for student, expected in expected_scores.items():
+        auto = sum(g["auto_score"] or 0 for g in grades[student].values() if g["cell_type"] == "code")
+        assert auto == expected, (student, auto)
+        _, home = as_student(student, "fetch_feedback")
+        pages = list((home / name / "feedback").glob("*/*.html"))
+        assert len(pages) == 1, f"{student} fetched {pages}"
+        shown = html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text(encoding="utf-8")))
+        assert f"(Score: {expected} / 12.0)" in shown  # 12: with the 3 points graded by hand
+        # their own submission, nobody else's
+        assert ("np.mean(mixture_logpdf" in shown) == (student == "carol")
+        assert ("raise NotImplementedError()" in shown) == (student == "bob")
+        assert not [secret for secret in hidden_secrets() if secret in shown]
