@@ -116,7 +116,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q2_test", "a3_q4_test", "a3_q6_test"}),
         "M-step weights not normalised (em_fit and fit_faithful build on it)",
-        says='not 1: w_k = N_k / n',
+        says='w_k = N_k / n',
     ),
     WrongAnswer(
         "wrong_e_step_calls_mixlib", A3, "a3_q1_answer",
@@ -369,7 +369,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
         "responsibilities as K x n instead of n x K (em_fit and fit_faithful build on it)",
-        says="shape (n, K)",
+        says="n x K",
     ),
     WrongAnswer(
         "wrong_m_step_raw_second_moment", A3, "a3_q2_answer",
