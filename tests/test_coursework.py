@@ -289,7 +289,10 @@ def test_feedback_names_the_mistake(graded, wrong):
     aimed = wrong.cell.replace("_answer", "_test")
     assert wrong.says in messages.get(aimed, ""), messages
     for cell in wrong.loses - {aimed}:
-        assert "fix Question" in messages.get(cell, ""), (cell, messages)
+        # A knock-on failure names the earlier answer, unless the student's own code raises before
+        # any test runs (then the student sees their own error, e.g. a broadcasting ValueError).
+        if messages.get(cell, "").startswith("AssertionError"):
+            assert "fix Question" in messages[cell], (cell, messages)
     shown = feedback_text(graded[wrong.assignment], wrong.assignment, wrong.student)
     assert wrong.says in shown, "the message is not in the feedback HTML"
 
@@ -388,5 +391,5 @@ def test_course_loop_through_the_exchange(grader, course, tmp_path):
         assert f"(Score: {expected} / 12.0)" in shown  # 12: with the 3 points graded by hand
         # their own submission, nobody else's
         assert ("np.mean(mixture_logpdf" in shown) == (student == "carol")
-        assert ("raise NotImplementedError()" in shown) == (student == "bob")
+        assert ("# YOUR CODE HERE" in shown) == (student == "bob")
         assert not [secret for secret in hidden_secrets() if secret in shown]
