@@ -13,3 +13,25 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.Execute.timeout = 120
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Feedback (nbgrader generate_feedback): students see their answers, the visible tests, the points
+# per cell and, for a failed test cell, only its last error line (e.g. "AssertionError: m_step's sds
+# are wrong for data far from zero ..."). The hidden tests (their code, data and seeds) and the
+# traceback frames, which quote hidden test lines, are removed, so the hidden tests can be reused.
+# nbgrader's own LimitOutput.max_traceback would also trim the tracebacks that autograde stores
+# for the Formgrader; this preprocessor acts on the feedback only.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor  # noqa: E402
+
+
+class ErrorLineOnly(NbGraderPreprocessor):
+    """Keep of each error output only its last traceback line: the exception and its message."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                output["traceback"] = output["traceback"][-1:]
+        return cell, resources
+
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, ErrorLineOnly, CSSHTMLHeaderPreprocessor]

@@ -27,6 +27,7 @@ class WrongAnswer:
     loses: frozenset[str]  # grade_ids of the autograded cells that must score 0
     why: str
     whole_cell: bool = False
+    says: str = ""  # in the feedback of the aimed test cell: names the mistake in the student's terms
 
 
 A1, A2, A3 = "01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm"
@@ -42,6 +43,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a1_q2_test"}),
         "log of the density: -inf on the hidden test's far outlier",
+        says='underflows to 0 there',
     ),
     WrongAnswer(
         "wrong_sampler_fixed_counts", A1, "a1_q3_answer",
@@ -51,6 +53,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a1_q3_test"}),
         "stratified sampler: fixed counts per component, as in the original script",
+        says='fixed counts like round(w_k n)',
     ),
     WrongAnswer(
         "wrong_logpdf_calls_mixlib", A1, "a1_q1_answer",
@@ -59,6 +62,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a1_q1_test", "a1_q2_test"}),
         "calls mixlib.logpdf instead of computing (log_likelihood builds on it)",
+        says="mixlib's numerics are switched off",
     ),
     WrongAnswer(
         "wrong_logpdf_alias_of_mixlib", A1, "a1_q1_answer",
@@ -73,6 +77,7 @@ WRONG_ANSWERS = [
         frozenset({"a1_q1_test", "a1_q2_test"}),
         "an alias of mixlib.logpdf bound before the tests run (patching the module would miss it)",
         whole_cell=True,
+        says="mixlib's numerics are switched off",
     ),
     WrongAnswer(
         "wrong_negloglik_log_of_pdf", A2, "a2_q2_answer",
@@ -85,6 +90,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a2_q2_test"}),
         "log of the density in the objective: +inf on the hidden test's far outlier",
+        says='far from both components',
     ),
     WrongAnswer(
         "wrong_standard_errors_call_mixlib", A2, "a2_q5_answer",
@@ -95,6 +101,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a2_q5_test"}),
         "calls mixlib.standard_errors and converts instead of computing the Hessian",
+        says="mixlib's numerics are switched off",
     ),
     WrongAnswer(
         "wrong_m_step_unnormalised_weights", A3, "a3_q2_answer",
@@ -109,6 +116,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q2_test", "a3_q4_test", "a3_q6_test"}),
         "M-step weights not normalised (em_fit and fit_faithful build on it)",
+        says='w_k = N_k / n',
     ),
     WrongAnswer(
         "wrong_e_step_calls_mixlib", A3, "a3_q1_answer",
@@ -118,6 +126,344 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
         "calls mixlib.responsibilities instead of computing (em_fit and fit_faithful build on it)",
+        says="mixlib's numerics are switched off",
+    ),
+    # ---- the catalogue of classic mistakes (issue 14): each is docked, and its feedback names it
+    WrongAnswer(
+        "wrong_logpdf_log_of_pdf", A1, "a1_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        density = sum(w * np.exp(-0.5 * ((x - m) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+                      for w, m, s in zip(weights, means, sds))
+        return np.log(density)
+        """,
+        frozenset({"a1_q1_test", "a1_q2_test"}),
+        "log of the summed density: -inf far from the components (log_likelihood builds on it)",
+        says="underflows to 0, so the log of the summed density fails",
+    ),
+    WrongAnswer(
+        "wrong_logpdf_global_shift", A1, "a1_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        log_terms = (np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * z**2
+        top = log_terms.max()  # one shift for all points
+        return top + np.log(np.exp(log_terms - top).sum(axis=0))
+        """,
+        frozenset({"a1_q1_test", "a1_q2_test"}),
+        "log-sum-exp with one global shift instead of one per point",
+        says="by its own largest log-term",
+    ),
+    WrongAnswer(
+        "wrong_logpdf_two_components_only", A1, "a1_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        a = [np.log(w) - np.log(s) - 0.5 * np.log(2 * np.pi) - 0.5 * ((x - m) / s) ** 2
+             for w, m, s in zip(weights, means, sds)]
+        return np.logaddexp(a[0], a[-1])
+        """,
+        frozenset({"a1_q1_test"}),
+        "log-sum-exp of the first and last components only: right for K = 2 (log_likelihood's test), wrong for K = 3",
+        says="any number of components",
+    ),
+    WrongAnswer(
+        "wrong_logpdf_weights_not_logged", A1, "a1_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        log_terms = (weights - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * z**2
+        top = log_terms.max(axis=0)
+        return top + np.log(np.exp(log_terms - top).sum(axis=0))
+        """,
+        frozenset({"a1_q1_test", "a1_q2_test"}),
+        "adds w_k instead of log w_k to the log-terms",
+        says="log w_k - log sigma_k",
+    ),
+    WrongAnswer(
+        "wrong_loglik_mean", A1, "a1_q2_answer",
+        """
+        return float(np.mean(mixture_logpdf(x, weights, means, sds)))
+        """,
+        frozenset({"a1_q2_test"}),
+        "the mean log-density instead of the total",
+        says="the sum, not the mean",
+    ),
+    WrongAnswer(
+        "wrong_sampler_two_components_only", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        z = (rng.random(n) > weights[0]).astype(int)
+        return rng.normal(means[z], sds[z])
+        """,
+        frozenset({"a1_q3_test"}),
+        "z = rng.random(n) > w[0]: only ever draws the first two components",
+        says="only knows two components",
+    ),
+    WrongAnswer(
+        "wrong_sampler_global_random", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        labels = np.random.choice(weights.size, size=n, p=weights)
+        return np.random.normal(means[labels], sds[labels])
+        """,
+        frozenset({"a1_q3_test"}),
+        "draws from np.random instead of the rng it is given",
+        says="not from np.random",
+    ),
+    WrongAnswer(
+        "wrong_sampler_variance_as_scale", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        labels = rng.choice(weights.size, size=n, p=weights)
+        return rng.normal(means[labels], sds[labels] ** 2)
+        """,
+        frozenset({"a1_q3_test"}),
+        "passes the variances as numpy's scale",
+        says="not the variances",
+    ),
+    WrongAnswer(
+        "wrong_sampler_equal_probabilities", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        labels = rng.choice(weights.size, size=n)
+        return rng.normal(means[labels], sds[labels])
+        """,
+        frozenset({"a1_q3_test"}),
+        "chooses the components with equal probabilities, ignoring the weights",
+        says="with probability w_k",
+    ),
+    WrongAnswer(
+        "wrong_negloglik_overflowing_weights", A2, "a2_q2_answer",
+        """
+        _, means, sds = from_theta(theta)
+        eta = theta[4]
+        log_weights = np.log([1 / (1 + np.exp(-eta)), 1 / (1 + np.exp(eta))])
+        x = np.asarray(x, dtype=float)
+        log_terms = (log_weights - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * (
+            (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]) ** 2
+        top = np.maximum(log_terms[0], log_terms[1])
+        return -float(np.sum(top + np.log(np.exp(log_terms[0] - top) + np.exp(log_terms[1] - top))))
+        """,
+        frozenset({"a2_q2_test"}),
+        "log(1 / (1 + exp(-eta))): exp overflows, a weight rounds to 0, for large |eta|",
+        says="extreme weight",
+    ),
+    WrongAnswer(
+        "wrong_negloglik_global_shift", A2, "a2_q2_answer",
+        """
+        _, means, sds = from_theta(theta)
+        log_weights = -np.logaddexp(0.0, [-theta[4], theta[4]])
+        x = np.asarray(x, dtype=float)
+        log_terms = (log_weights - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * (
+            (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]) ** 2
+        top = log_terms.max()  # one shift for all points
+        return -float(np.sum(top + np.log(np.exp(log_terms - top).sum(axis=0))))
+        """,
+        frozenset({"a2_q2_test"}),
+        "log-sum-exp with one global shift instead of one per point",
+        says="one shift for all points",
+    ),
+    WrongAnswer(
+        "wrong_to_theta_reversed_logit", A2, "a2_q1_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        return np.concatenate([means, np.log(sds), [np.log(weights[1] / weights[0])]])
+        """,
+        frozenset({"a2_q1_test"}),
+        "log(w2 / w1) instead of log(w1 / w2) in to_theta",
+        says="log(w1 / w2)",
+    ),
+    WrongAnswer(
+        "wrong_gradient_sign", A2, "a2_q3_answer",
+        """
+        weights, means, sds = from_theta(theta)
+        x = np.asarray(x, dtype=float)
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        log_terms = (np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * z**2
+        top = np.maximum(log_terms[0], log_terms[1])
+        resp = np.exp(log_terms - (top + np.log(np.exp(log_terms[0] - top) + np.exp(log_terms[1] - top))))
+        return np.concatenate([(resp * z).sum(axis=1) / sds, (resp * (z**2 - 1)).sum(axis=1),
+                               [resp[0].sum() - x.size * weights[0]]])
+        """,
+        frozenset({"a2_q3_test", "a2_q4_test", "a2_q5_test"}),
+        "the gradient of the log-likelihood, not of negloglik (fit_direct and standard_errors build on it)",
+        says="wrong sign",
+    ),
+    WrongAnswer(
+        "wrong_gradient_resp_as_ratio", A2, "a2_q3_answer",
+        """
+        weights, means, sds = from_theta(theta)
+        x = np.asarray(x, dtype=float)
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        dens = weights[:, np.newaxis] * np.exp(-0.5 * z**2) / (sds[:, np.newaxis] * np.sqrt(2 * np.pi))
+        resp = dens / dens.sum(axis=0)
+        return -np.concatenate([(resp * z).sum(axis=1) / sds, (resp * (z**2 - 1)).sum(axis=1),
+                                [resp[0].sum() - x.size * weights[0]]])
+        """,
+        frozenset({"a2_q3_test"}),
+        "responsibilities as a ratio of pdfs: 0/0 for a far point",
+        says="not as a ratio of pdfs",
+    ),
+    WrongAnswer(
+        "wrong_fit_without_gradient", A2, "a2_q4_answer",
+        """
+        return optimize.minimize(negloglik, np.asarray(theta0, dtype=float), args=(x,), method=method)
+        """,
+        frozenset({"a2_q4_test"}),
+        "never passes the analytic gradient (finite differences instead)",
+        says="pass jac=negloglik_grad",
+    ),
+    WrongAnswer(
+        "wrong_standard_errors_inverse_of_diagonal", A2, "a2_q5_answer",
+        """
+        theta_hat = np.asarray(theta_hat, dtype=float)
+        hess = np.empty((theta_hat.size, theta_hat.size))
+        for j in range(theta_hat.size):
+            delta = np.zeros(theta_hat.size)
+            delta[j] = step
+            hess[:, j] = (negloglik_grad(theta_hat + delta, x) - negloglik_grad(theta_hat - delta, x)) / (2 * step)
+        return 1 / np.sqrt(np.diag(hess))
+        """,
+        frozenset({"a2_q5_test"}),
+        "1 / sqrt(diag(H)) instead of sqrt(diag(inv(H))): ignores the correlations",
+        says="not 1 / diag(H)",
+    ),
+    WrongAnswer(
+        "wrong_e_step_ratio_of_pdfs", A3, "a3_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        dens = weights * np.exp(-0.5 * ((x[:, np.newaxis] - means) / sds) ** 2) / (sds * np.sqrt(2 * np.pi))
+        total = dens.sum(axis=1, keepdims=True)
+        return dens / total, float(np.log(total).sum())
+        """,
+        frozenset({"a3_q1_test"}),
+        "responsibilities as a ratio of pdfs: 0/0 far from the components",
+        says="is 0/0",
+    ),
+    WrongAnswer(
+        "wrong_e_step_global_shift", A3, "a3_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        log_terms = np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi) - 0.5 * ((x[:, np.newaxis] - means) / sds) ** 2
+        top = log_terms.max()  # one shift for all points
+        log_p = top + np.log(np.exp(log_terms - top).sum(axis=1, keepdims=True))
+        return np.exp(log_terms - log_p), float(log_p.sum())
+        """,
+        frozenset({"a3_q1_test"}),
+        "log-sum-exp with one global shift instead of one per point",
+        says="each point's own largest log-term",
+    ),
+    WrongAnswer(
+        "wrong_e_step_transposed", A3, "a3_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        log_terms = np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi) - 0.5 * ((x[:, np.newaxis] - means) / sds) ** 2
+        top = log_terms.max(axis=1, keepdims=True)
+        log_p = top + np.log(np.exp(log_terms - top).sum(axis=1, keepdims=True))
+        return np.exp(log_terms - log_p).T, float(log_p.sum())
+        """,
+        frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
+        "responsibilities as K x n instead of n x K (em_fit and fit_faithful build on it)",
+        says="n x K",
+    ),
+    WrongAnswer(
+        "wrong_m_step_raw_second_moment", A3, "a3_q2_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp * x[:, np.newaxis]).sum(axis=0) / mass
+        second = (resp * x[:, np.newaxis] ** 2).sum(axis=0) / mass
+        return mass / x.size, means, np.sqrt(second - means**2)
+        """,
+        frozenset({"a3_q2_test"}),
+        "variance as E[x^2] - mu^2, forbidden by the prompt: every digit lost for data near 1e8",
+        says="E[x^2] - mu^2 subtracts two numbers",
+    ),
+    WrongAnswer(
+        "wrong_m_step_off_by_one_dof", A3, "a3_q2_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp * x[:, np.newaxis]).sum(axis=0) / mass
+        sds = np.sqrt((resp * (x[:, np.newaxis] - means) ** 2).sum(axis=0) / (mass - 1))
+        return mass / x.size, means, sds
+        """,
+        frozenset({"a3_q2_test", "a3_q4_test", "a3_q6_test"}),
+        "divides the variance by N_k - 1 (em_fit and fit_faithful build on it)",
+        says="not N_k - 1",
+    ),
+    WrongAnswer(
+        "wrong_converged_not_per_point", A3, "a3_q3_answer",
+        """
+        return bool(abs(loglik_new - loglik_old) < tol)
+        """,
+        frozenset({"a3_q3_test", "a3_q4_test"}),
+        "the change in total log-likelihood, not per point (em_fit then stops too late)",
+        says="divided by n",
+    ),
+    WrongAnswer(
+        "wrong_em_fit_ignores_convergence", A3, "a3_q4_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        resp, loglik = e_step(x, weights, means, sds)
+        history = [loglik]
+        for _ in range(max_iter):
+            weights, means, sds = m_step(x, resp)
+            resp, loglik = e_step(x, weights, means, sds)
+            history.append(loglik)
+        return weights, means, sds, history
+        """,
+        frozenset({"a3_q4_test"}),
+        "a loop that never calls has_converged: always max_iter iterations",
+        says="stop (break) when it returns True",
+    ),
+    WrongAnswer(
+        "wrong_em_fit_history_without_start", A3, "a3_q4_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        resp, loglik = e_step(x, weights, means, sds)
+        history = []
+        for _ in range(max_iter):
+            weights, means, sds = m_step(x, resp)
+            old, (resp, loglik) = loglik, e_step(x, weights, means, sds)
+            history.append(loglik)
+            if has_converged(old, loglik, x.size, tol):
+                break
+        return weights, means, sds, history
+        """,
+        frozenset({"a3_q4_test"}),
+        "history without the start's log-likelihood",
+        says="history must start with the log-likelihood at the start",
+    ),
+    WrongAnswer(
+        "wrong_faithful_hard_coded_start", A3, "a3_q6_answer",
+        """
+        weights, means, sds, _ = em_fit(waiting, [0.35, 0.65], [54.0, 80.0], [6.0, 6.0])
+        order = np.argsort(means)
+        return weights[order], means[order], sds[order]
+        """,
+        frozenset({"a3_q6_test"}),
+        "a start typed in minutes, read off the plot",
+        says="never numbers typed in minutes",
+    ),
+    WrongAnswer(
+        "wrong_faithful_unordered", A3, "a3_q6_answer",
+        """
+        waiting = np.asarray(waiting, dtype=float)
+        weights, means, sds, _ = em_fit(waiting, [0.5, 0.5], np.quantile(waiting, [0.75, 0.25]),
+                                        np.full(2, np.std(waiting) / 2))
+        return weights, means, sds
+        """,
+        frozenset({"a3_q6_test"}),
+        "components returned in the order EM found them, not by increasing mean",
+        says="ordered by increasing mean",
     ),
 ]
 

@@ -9,6 +9,7 @@ exactly the points aimed at it. The repository is never modified.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -65,7 +66,7 @@ def test_source_metadata(path):
             visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
             # the hidden part runs the student's function on fresh seeded data with mixlib off
             assert "assert" in visible
-            assert "with mixlib_switched_off():" in hidden and "default_rng(" in hidden
+            assert "mixlib_switched_off()" in hidden and "default_rng(" in hidden
     manual = [m for c, m in cells if m["grade"] and m["solution"] and c.cell_type == "markdown"]
     assert manual, "at least one free-text answer graded by hand"
     total = sum(m["points"] for _, m in cells if m["grade"])
@@ -162,24 +163,44 @@ def course(grader, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def scores(grader, course):
-    """Autograde the solution, the blank copy and every wrong answer; the gradebook's scores."""
+def graded(grader, course, tmp_path_factory):
+    """Autograde the solution, the blank copy and every wrong answer, and generate their feedback.
+
+    One copy of the course root per assignment, graded in parallel (each has its own gradebook).
+    Returns {assignment: root}.
+    """
+    roots, jobs = {}, []
     for name, notebook in ASSIGNMENTS.items():
-        solution = nbformat.read(course / "source" / name / notebook, as_version=4)
+        root = roots[name] = tmp_path_factory.mktemp(f"grade_{name}") / "coursework"
+        shutil.copytree(course, root)
+        solution = nbformat.read(root / "source" / name / notebook, as_version=4)
         submissions = {
             "solution": solution,
-            "blank": nbformat.read(course / "release" / name / notebook, as_version=4),
+            "blank": nbformat.read(root / "release" / name / notebook, as_version=4),
         }
         for wrong in WRONG_ANSWERS:
             if wrong.assignment == name:
                 submissions[wrong.student] = with_wrong_answer(solution, wrong)
         for student, nb in submissions.items():
-            folder = course / "submitted" / student / name
+            folder = root / "submitted" / student / name
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / notebook)
-        run([grader / "nbgrader", "autograde", name, "--force"], course, timeout=900)
-    dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{course / 'gradebook.db'}"], course)
-    scores = json.loads(dump.stdout)
+        script = f"nbgrader autograde {name} --force && nbgrader generate_feedback {name} --force"
+        jobs.append(subprocess.Popen(["sh", "-c", script], cwd=root, env=grader_env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for job in jobs:
+        out, _ = job.communicate(timeout=1200)
+        assert job.returncode == 0, out[-5000:]
+    return roots
+
+
+@pytest.fixture(scope="module")
+def scores(grader, graded):
+    """The gradebook's scores of every submission: {assignment: {student: {grade_id: ...}}}."""
+    scores = {}
+    for name, root in graded.items():
+        dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{root / 'gradebook.db'}"], root)
+        scores[name] = json.loads(dump.stdout)[name]
     # The grades measured (shown with pytest -s): autograded points per submission.
     for assignment, students in scores.items():
         for student, grades in students.items():
@@ -188,6 +209,35 @@ def scores(grader, course):
             print(f"{assignment:28s} {student:36s} {sum(a for a, _ in auto):4.0f} / {sum(m for _, m in auto):.0f}"
                   f"  zero: {', '.join(lost) or '-'}")
     return scores
+
+
+def messages_of(graded, assignment, student):
+    """The error line of every failed graded cell of an autograded submission: {grade_id: 'Error: message'}."""
+    nb = nbformat.read(graded[assignment] / "autograded" / student / assignment / ASSIGNMENTS[assignment], as_version=4)
+    messages = {}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" and grade_id:
+                messages[grade_id] = f"{output.ename}: {output.evalue}"
+    return messages
+
+
+def feedback_text(root, assignment, student):
+    """The feedback HTML a student receives, as plain text (tags removed, entities decoded)."""
+    page = root / "feedback" / student / assignment / ASSIGNMENTS[assignment].replace(".ipynb", ".html")
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+
+
+def hidden_secrets():
+    """Strings only the hidden tests contain: their seeds and helper names."""
+    secrets = {"BEGIN HIDDEN TESTS", "mixlib_switched_off", "_mixlib_is_off", "Traceback (most recent call last)"}
+    for path in SOURCES:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "### BEGIN HIDDEN TESTS" in cell.source:
+                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+                secrets |= set(re.findall(r"default_rng\([^)]*\)", hidden))
+    return secrets
 
 
 def code_scores(scores, assignment, student):
@@ -232,6 +282,38 @@ def test_wrong_answer_loses_exactly_its_points(scores, wrong):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: w.student)
+def test_feedback_names_the_mistake(graded, wrong):
+    """The message under the aimed test cell names the mistake; a knock-on failure names the earlier answer."""
+    messages = messages_of(graded, wrong.assignment, wrong.student)
+    aimed = wrong.cell.replace("_answer", "_test")
+    assert wrong.says in messages.get(aimed, ""), messages
+    for cell in wrong.loses - {aimed}:
+        # A knock-on failure names the earlier answer, unless the student's own code raises before
+        # any test runs (then the student sees their own error, e.g. a broadcasting ValueError).
+        if messages.get(cell, "").startswith("AssertionError"):
+            assert "fix Question" in messages[cell], (cell, messages)
+    shown = feedback_text(graded[wrong.assignment], wrong.assignment, wrong.student)
+    assert wrong.says in shown, "the message is not in the feedback HTML"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_feedback_shows_messages_not_hidden_tests(graded, assignment):
+    secrets = hidden_secrets()
+    students = [p.name for p in (graded[assignment] / "feedback").iterdir()]
+    assert "solution" in students and "blank" in students and len(students) >= 10
+    for student in students:
+        shown = feedback_text(graded[assignment], assignment, student)
+        leaked = sorted(secret for secret in secrets if secret in shown)
+        assert not leaked, f"{student}'s feedback shows hidden test material: {leaked}"
+        if student != "blank":  # the blank copy fails on its own 'raise NotImplementedError()'
+            for cell, message in messages_of(graded, assignment, student).items():
+                assert re.fullmatch(r"\w+: \S.{20,}", message, re.S), f"{student} {cell}: bare {message!r}"
+                assert message.split(": ", 1)[1][:60] in shown
+
+
+@pytest.mark.slow
 def test_sources_pass_nbval():
     env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1", IPYKERNEL_CELL_NAME="<IPY-INPUT>")
     result = subprocess.run(
@@ -253,3 +335,61 @@ def test_readme_links_every_student_copy_with_binder_and_states_points():
         auto = sum(autograded(nb).values())
         assert f"| {total} ({auto} auto + {total - auto} by hand) |" in readme
     assert "private fork" in readme and "coursework/source/" in readme
+
+
+@pytest.mark.slow
+def test_course_loop_through_the_exchange(grader, course, tmp_path):
+    """release, fetch, submit, collect, autograde, feedback, release and fetch feedback, for three students.
+
+    A temporary course root and exchange; each student has their own folder and exchange cache, and
+    names themself with --student (on a JupyterHub the exchange takes the hub user's name).
+    """
+    name = "01_sampling_and_likelihood"
+    notebook = ASSIGNMENTS[name]
+    root, exchange = tmp_path / "coursework", tmp_path / "exchange"
+    shutil.copytree(course, root)
+    exchange.mkdir()
+    nbgrader = str(grader / "nbgrader")
+    course_flags = [f"--Exchange.root={exchange}", "--course=mixture-notebooks"]
+    solution = nbformat.read(root / "source" / name / notebook, as_version=4)
+    (wrong,) = [w for w in WRONG_ANSWERS if w.student == "wrong_loglik_mean"]
+    work = {"alice": solution, "bob": None, "carol": with_wrong_answer(solution, wrong)}  # bob hands in the blank copy
+    expected_scores = {"alice": 9.0, "bob": 0.0, "carol": 7.0}
+
+    run([nbgrader, "release_assignment", name, *course_flags], root)
+
+    def as_student(student, *args):
+        home = tmp_path / "home" / student
+        home.mkdir(parents=True, exist_ok=True)
+        return run([nbgrader, *args, name, *course_flags, f"--Exchange.cache={home / '.cache'}",
+                    f"--student={student}"], home), home
+
+    for student, nb in work.items():
+        _, home = as_student(student, "fetch_assignment")
+        fetched = home / name / notebook
+        assert normalised(nbformat.read(fetched, as_version=4)) == normalised(
+            nbformat.read(root / "release" / name / notebook, as_version=4))
+        if nb is not None:
+            nbformat.write(nb, fetched)
+        as_student(student, "submit")
+
+    run([nbgrader, "collect", name, *course_flags], root)
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(work)
+    run([nbgrader, "autograde", name, "--force"], root, timeout=900)
+    run([nbgrader, "generate_feedback", name, "--force"], root)
+    run([nbgrader, "release_feedback", name, *course_flags], root)
+
+    dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{root / 'gradebook.db'}"], root)
+    grades = json.loads(dump.stdout)[name]
+    for student, expected in expected_scores.items():
+        auto = sum(g["auto_score"] or 0 for g in grades[student].values() if g["cell_type"] == "code")
+        assert auto == expected, (student, auto)
+        _, home = as_student(student, "fetch_feedback")
+        pages = list((home / name / "feedback").glob("*/*.html"))
+        assert len(pages) == 1, f"{student} fetched {pages}"
+        shown = html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text(encoding="utf-8")))
+        assert f"(Score: {expected} / 12.0)" in shown  # 12: with the 3 points graded by hand
+        # their own submission, nobody else's
+        assert ("np.mean(mixture_logpdf" in shown) == (student == "carol")
+        assert ("# YOUR CODE HERE" in shown) == (student == "bob")
+        assert not [secret for secret in hidden_secrets() if secret in shown]
