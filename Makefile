@@ -22,14 +22,15 @@ BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 
-.PHONY: lab test test-portable test-quick test-latest notebooks pins check-python clean help
+.PHONY: lab test test-portable test-quick test-latest notebooks nbdime pins check-python clean help
 
 help:
 	@echo "make lab          open the collection in JupyterLab (PORT=8888 TOKEN=<random>)"
 	@echo "make test         the complete test suite (what CI runs), emulated CPUs included"
 	@echo "make test-portable notebooks and mixlib tests under every emulated CPU profile"
 	@echo "make test-quick   mixlib unit and property tests only"
-	@echo "make notebooks    re-execute and save every notebook with the pinned environment"
+	@echo "make notebooks    re-execute and save every notebook (NB=04: one of them)"
+	@echo "make nbdime       readable notebook diffs in git (nbdime as diff driver, this repo only)"
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
 	@echo "make pins         refresh binder/requirements.txt from the newest releases"
 
@@ -81,9 +82,25 @@ test: $(VENV)/.test-installed
 test-quick: $(VENV)/.test-installed
 	$(BIN)/python -m pytest --doctest-modules mixlib tests -m "not slow and not browser" $(PYTEST_ARGS)
 
+# make notebooks NB=04 re-executes one notebook. No execution timestamps are saved, and
+# tests/normalise_notebooks.py gives widget models stable ids and keeps the saved output of
+# unchanged nbval-ignore-output cells (FRESH=1 keeps the new one), so re-executing an unchanged
+# notebook leaves it byte-identical.
+NB ?=
+FRESH ?=
+NOTEBOOK_FILES = $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb),notebooks/*.ipynb)
 notebooks: $(VENV)/.test-installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 notebooks/*.ipynb
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
+	  --ExecutePreprocessor.record_timing=False $(NOTEBOOK_FILES)
+	$(BIN)/python tests/normalise_notebooks.py $(if $(FRESH),--fresh) $(NOTEBOOK_FILES)
+
+# For contributors: nbdime as git's diff and merge driver for .ipynb in this repository only, so
+# 'git diff' shows a notebook change cell by cell (source, then outputs) instead of raw JSON.
+NBDIME_VERSION := 4.0.4
+nbdime: $(VENV)/.test-installed
+	$(BIN)/python -m pip install --quiet nbdime==$(NBDIME_VERSION)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nbdime config-git --enable
 
 # The newest releases, no pins: a red run here (and a green 'make test') means the pins need a bump.
 test-latest: | check-python
@@ -132,7 +149,8 @@ coursework: $(GRADER_VENV)/.installed
 
 coursework-sources: $(VENV)/.test-installed
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 coursework/source/*/*.ipynb
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
+	  --ExecutePreprocessor.record_timing=False coursework/source/*/*.ipynb
 
 test-coursework: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests/test_coursework.py $(PYTEST_ARGS)

@@ -23,10 +23,13 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # normalise_notebooks.py: a script
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -291,6 +294,21 @@ def prints_only_what_holds_everywhere(nb: Notebook):
     return problems
 
 
+def saved_by_make_notebooks(nb: Notebook):
+    """No execution timestamps and stable widget ids: what make notebooks saves (quiet diffs)."""
+    from normalise_notebooks import WIDGET_STATE, stable_id
+
+    problems = [f"code cell {i} has execution timestamps" for i, c in enumerate(nb.code_cells(), 1)
+                if "execution" in c.get("metadata", {})]
+    state = nb.nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    stable = {stable_id(nb.path.stem, i) for i in range(len(state))}
+    if set(state) != stable:
+        problems.append("widget models have random ids")
+    if problems:
+        problems.append("save it with 'make notebooks NB=..' (tests/normalise_notebooks.py)")
+    return problems
+
+
 CHECKS = {
     "executed in order from 1": executed_in_order,
     "errors only in raises-exception cells": errors_only_where_tagged,
@@ -306,6 +324,7 @@ CHECKS = {
     "linked from the previous notebook": linked_from_previous,
     "every assert has a message": asserts_say_what_they_guard,
     "prints only what holds on every machine": prints_only_what_holds_everywhere,
+    "saved by make notebooks": saved_by_make_notebooks,
 }
 
 CASES = [(path, name) for path in all_notebooks() for name in CHECKS]
