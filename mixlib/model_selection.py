@@ -91,15 +91,8 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     >>> bool(two > one)
     True
     """
-    total, n_unconverged, n_degenerate, n_folds = _held_out(
-        x, k, n_folds, n_init, min_sd, tol, max_iter, rng)
-    if n_unconverged:
-        warnings.warn(
-            f"held_out_log_likelihood: {n_unconverged} of {n_folds} fold fits stopped at "
-            f"max_iter={max_iter}; raise max_iter or loosen tol",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
+    total, n_degenerate, n_folds = _held_out(
+        x, k, n_folds, n_init, min_sd, tol, max_iter, rng, caller="held_out_log_likelihood")
     if n_degenerate:
         warnings.warn(
             f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
@@ -111,8 +104,11 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     return total
 
 
-def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng):
-    """The held-out total and the counts of unconverged and degenerate fold fits (no warnings)."""
+def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, *, caller):
+    """The held-out total, the count of degenerate fold fits and the number of folds.
+
+    Warns (as ``caller``, at the caller's caller) when fold fits stopped at ``max_iter``.
+    """
     x = as_data(x)
     k = check_int(k, "k", 1)
     rng = as_rng(rng)
@@ -133,7 +129,13 @@ def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng):
         n_unconverged += not fit.converged
         n_degenerate += bool(fit.degenerate)
         total += log_likelihood(x[fold], fit.params)
-    return float(total), n_unconverged, n_degenerate, len(folds)
+    if n_unconverged:
+        warnings.warn(
+            f"{caller}: {n_unconverged} of {len(folds)} fold fits stopped at "
+            f"max_iter={max_iter}; raise max_iter or loosen tol",
+            ConvergenceWarning, stacklevel=3,
+        )
+    return float(total), n_degenerate, len(folds)
 
 
 @dataclass(frozen=True)
@@ -215,14 +217,8 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
             warnings.simplefilter("ignore", DegenerateFitWarning)
             fit = fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol, max_iter=max_iter,
                          rng=rng)
-        held_out, n_unconverged, n_degenerate, n_folds_used = _held_out(
-            x, k, n_folds, n_init, min_sd, tol, max_iter, rng)
-        if n_unconverged:
-            warnings.warn(
-                f"choose_k: k={k}: {n_unconverged} of {n_folds_used} fold fits stopped at "
-                f"max_iter={max_iter}; raise max_iter or loosen tol",
-                ConvergenceWarning, stacklevel=2,
-            )
+        held_out, n_degenerate, n_folds_used = _held_out(
+            x, k, n_folds, n_init, min_sd, tol, max_iter, rng, caller=f"choose_k: k={k}")
         scores = {"aic": aic(x, fit.params), "bic": bic(x, fit.params), "held_out": held_out}
         problems = ()
         if fit.degenerate:

@@ -72,6 +72,17 @@ def test_held_out_warns_once_when_folds_stop_early(x):
     assert messages[0].filename == __file__  # points at the caller, not inside mixlib
 
 
+def test_choose_k_warns_per_k_when_folds_stop_early(x):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mixlib.choose_k(x, [2, 3], n_init=1, n_folds=3, max_iter=2, rng=0)
+    messages = [str(w.message) for w in caught if issubclass(w.category, mixlib.ConvergenceWarning)
+                and "fold fits" in str(w.message)]
+    assert [m.split(":")[1].strip() for m in messages] == ["k=2", "k=3"]
+    assert all("3 of 3 fold fits stopped at max_iter=2" in m for m in messages)
+    assert all(w.filename == __file__ for w in caught if "fold fits" in str(w.message))
+
+
 def test_choose_k_rows_match_the_documented_calls(x):
     rows = mixlib.choose_k(x, [1, 2, 3], n_init=2, n_folds=3, rng=4)
     assert [r.k for r in rows] == [1, 2, 3]

@@ -6,6 +6,7 @@ import pytest
 import mixlib
 import mixlib.widgets
 from mixlib.plotting import density_grid
+from view_checks import assert_density_view_shows
 
 
 @pytest.fixture
@@ -24,14 +25,8 @@ def em_iterates(x, start, n_steps):
 
 def check_view(box, x, iterates):
     params = iterates[-1]
-    artists = box.density_artists
-    grid = artists["grid"]
-    np.testing.assert_allclose(artists["mixture"].get_ydata(), mixlib.pdf(grid, params), rtol=1e-12)
-    for k, line in enumerate(artists["components"]):
-        single = mixlib.MixtureParams([1.0], [params.means[k]], [params.sds[k]])
-        np.testing.assert_allclose(line.get_ydata(), params.weights[k] * mixlib.pdf(grid, single),
-                                   rtol=1e-12, atol=1e-300)
-    np.testing.assert_allclose(box.rug.get_array(), mixlib.responsibilities(x, params)[:, 0],
+    assert_density_view_shows(box.density_view, params)
+    np.testing.assert_allclose(box.rug.points.get_array(), mixlib.responsibilities(x, params)[:, 0],
                                rtol=1e-12, atol=1e-15)
     xs, ys = box.trace_line.get_data()
     np.testing.assert_array_equal(xs, np.arange(len(iterates)))
@@ -47,7 +42,7 @@ def check_view(box, x, iterates):
 def test_starts_at_the_start(stepper, data):
     x, p0 = data
     check_view(stepper, x, [p0])
-    np.testing.assert_allclose(stepper.density_artists["grid"], density_grid(x, p0))
+    np.testing.assert_allclose(stepper.density_view.grid, density_grid(x, p0))
 
 
 def test_step_button_plots_em_step_iterates(stepper, data):
@@ -55,7 +50,7 @@ def test_step_button_plots_em_step_iterates(stepper, data):
     for _ in range(3):
         stepper.controls["step"].click()
     expected = em_iterates(x, p0, 3)
-    assert stepper.iterates == expected  # MixtureParams compare exactly
+    assert stepper.session.iterates == expected  # MixtureParams compare exactly
     check_view(stepper, x, expected)
 
 
@@ -63,7 +58,7 @@ def test_run_button_converges_like_fit_em(stepper, data):
     x, p0 = data
     stepper.controls["step"].click()
     stepper.controls["run"].click()
-    n_steps = len(stepper.iterates) - 1
+    n_steps = len(stepper.session.iterates) - 1
     expected = em_iterates(x, p0, n_steps)
     check_view(stepper, x, expected)
     # Run stops by fit_em's rule: the last change per point is below tol, the one before is not

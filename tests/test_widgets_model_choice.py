@@ -7,6 +7,7 @@ import pytest
 import mixlib
 import mixlib.widgets
 from mixlib.plotting.model_choice import criteria_values
+from view_checks import assert_density_view_shows
 
 SETTINGS = dict(ks=[1, 2, 3], n_init=2, n_folds=3, rng=7)
 
@@ -26,7 +27,8 @@ def tables(data):
 
 @pytest.fixture
 def box(data, tables):
-    explorer = mixlib.widgets.model_choice_explorer(data, tables=tables, **SETTINGS)
+    explorer = mixlib.widgets.model_choice_explorer(
+        data, tables=tables, xlabels={"b (whole numbers)": "b (minutes)"}, **SETTINGS)
     yield explorer
     plt.close(explorer.figure)
 
@@ -34,20 +36,11 @@ def box(data, tables):
 def check_view(box, x, k):
     fit = mixlib.fit_em(x, k=k, n_init=2, rng=7)
     params = fit.params
-    artists = box.fit_artists
-    grid = artists["grid"]
-    assert grid.min() < x.min() and grid.max() > x.max()
-    np.testing.assert_allclose(artists["mixture"].get_ydata(), mixlib.pdf(grid, params), rtol=1e-10)
-    for j, line in enumerate(artists["components"]):
-        if j < k:
-            single = mixlib.MixtureParams([1.0], [params.means[j]], [params.sds[j]])
-            np.testing.assert_allclose(line.get_ydata(), params.weights[j] * mixlib.pdf(grid, single),
-                                       rtol=1e-10, atol=1e-300)
-        else:
-            assert np.isnan(line.get_ydata()).all()
-    heights = np.array([bar.get_height() for bar in artists["bars"]])
-    widths = np.array([bar.get_width() for bar in artists["bars"]])
-    assert (heights * widths).sum() == pytest.approx(1.0)
+    view = box.density_view
+    assert view.grid.min() < x.min() and view.grid.max() > x.max()
+    assert_density_view_shows(view, params)
+    heights, edges, _ = view.histogram.get_data()
+    assert (heights * np.diff(edges)).sum() == pytest.approx(1.0)
     texts = box.readout_texts()
     assert texts == {
         "log_likelihood": f"log-likelihood: {mixlib.log_likelihood(x, params):.2f}",
@@ -87,12 +80,13 @@ def test_changing_variable(box, data):
     box.controls["variable"].value = "b (whole numbers)"
     check_view(box, data["b (whole numbers)"], 3)
     check_criteria(box, data["b (whole numbers)"])
-    assert box.figure.axes[0].get_xlabel() == "b (whole numbers) (minutes)"
+    assert box.figure.axes[0].get_xlabel() == "b (minutes)"
     # whole-number data: bins centred on whole numbers
-    edges = [bar.get_x() for bar in box.fit_artists["bars"]]
+    edges = box.density_view.histogram.get_data().edges
     assert np.allclose(np.mod(edges, 1.0), 0.5)
     box.controls["variable"].value = "a"
     check_view(box, data["a"], 3)
+    assert box.figure.axes[0].get_xlabel() == "a"  # no label given: the variable's name
 
 
 def test_computes_missing_tables(data):

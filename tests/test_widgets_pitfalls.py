@@ -6,12 +6,14 @@ import pytest
 
 import mixlib
 import mixlib.widgets
-from mixlib.widgets.pitfalls import Pitfall, default_pitfalls, replay
+from mixlib.datasets import Pitfall, pitfall_scenarios
+from mixlib.widgets.pitfalls import replay
+from view_checks import assert_density_view_shows
 
 
 @pytest.fixture(scope="module")
 def pitfalls():
-    return default_pitfalls()
+    return pitfall_scenarios()
 
 
 @pytest.fixture
@@ -29,17 +31,9 @@ def check_view(box, pitfall, start_name, n_steps):
     for _ in range(n_steps):
         p = mixlib.em_step(pitfall.x, p, min_sd=min_sd)
     assert iterates[-1] == p
-    assert len(box.iterates) == n_steps + 1
-    assert box.iterates[-1] == p
-    grid = box.fit_artists["grid"]
-    np.testing.assert_allclose(box.fit_artists["mixture"].get_ydata(), mixlib.pdf(grid, p), rtol=1e-12)
-    for j, line in enumerate(box.fit_artists["components"]):
-        if j < p.k:
-            single = mixlib.MixtureParams([1.0], [p.means[j]], [p.sds[j]])
-            np.testing.assert_allclose(line.get_ydata(), p.weights[j] * mixlib.pdf(grid, single),
-                                       rtol=1e-12, atol=1e-300)
-        else:
-            assert np.isnan(line.get_ydata()).all()
+    assert len(box.session.iterates) == n_steps + 1
+    assert box.session.iterates[-1] == p
+    assert_density_view_shows(box.density_view, p)
     xs, ys = box.trace_line.get_data()
     np.testing.assert_array_equal(xs, np.arange(n_steps + 1))
     np.testing.assert_allclose(ys, [mixlib.log_likelihood(pitfall.x, q) for q in iterates], rtol=1e-12)
@@ -68,15 +62,15 @@ def test_step_and_step10(box, pitfalls):
 def test_run_collapses_with_the_default_floor_and_not_with_half_a_minute(box, pitfalls):
     pitfall = pitfalls["collapse onto one waiting time"]
     box.controls["run"].click()
-    n = len(box.iterates) - 1
+    n = len(box.session.iterates) - 1
     check_view(box, pitfall, "spike at 78 min, default floor", n)
-    assert box.iterates[-1].sds.min() < 1e-3
+    assert box.session.iterates[-1].sds.min() < 1e-3
     box.controls["start"].value = "spike at 78 min, floor 0.5 min"
     check_view(box, pitfall, "spike at 78 min, floor 0.5 min", 0)
     box.controls["run"].click()
-    n = len(box.iterates) - 1
+    n = len(box.session.iterates) - 1
     check_view(box, pitfall, "spike at 78 min, floor 0.5 min", n)
-    assert box.iterates[-1].sds.min() == pytest.approx(0.5)
+    assert box.session.iterates[-1].sds.min() == pytest.approx(0.5)
 
 
 def test_changing_pitfall_resets_and_offers_its_starts(box, pitfalls):
@@ -87,7 +81,7 @@ def test_changing_pitfall_resets_and_offers_its_starts(box, pitfalls):
     check_view(box, pitfall, "identical components", 0)
     box.controls["step10"].click()
     check_view(box, pitfall, "identical components", 10)
-    means = box.iterates[-1].means
+    means = box.session.iterates[-1].means
     assert means[0] == means[1]  # a fixed point of EM: the components never separate
     assert box.figure.axes[0].get_xlabel() == pitfall.xlabel
 
@@ -98,9 +92,9 @@ def test_local_optima_reach_different_log_likelihoods(box, pitfalls):
     for start in ("start A", "start B"):
         box.controls["start"].value = start
         box.controls["run"].click()
-        check_view(box, pitfalls["local optima (eruptions, K = 3)"], start, len(box.iterates) - 1)
+        check_view(box, pitfalls["local optima (eruptions, K = 3)"], start, len(box.session.iterates) - 1)
         finals[start] = mixlib.log_likelihood(pitfalls["local optima (eruptions, K = 3)"].x,
-                                              box.iterates[-1])
+                                              box.session.iterates[-1])
     assert finals["start B"] > finals["start A"] + 1
 
 
@@ -127,11 +121,11 @@ def test_run_shows_the_crawl_and_says_it_stopped_short(box, pitfalls):
     assert box.status.value == ""
     box.controls["run"].click()
     pitfall = pitfalls["slow convergence (1 sd apart)"]
-    check_view(box, pitfall, "means -1 and 2", len(box.iterates) - 1)
-    assert len(box.iterates) - 1 == 2000  # the cap: EM has not converged
+    check_view(box, pitfall, "means -1 and 2", len(box.session.iterates) - 1)
+    assert len(box.session.iterates) - 1 == 2000  # the cap: EM has not converged
     assert "NOT converged" in box.status.value
-    best = mixlib.fit_em(pitfall.x, box.iterates[-1], tol=1e-14, max_iter=100_000)
-    assert best.log_likelihood > mixlib.log_likelihood(pitfall.x, box.iterates[-1]) + 0.01
+    best = mixlib.fit_em(pitfall.x, box.session.iterates[-1], tol=1e-14, max_iter=100_000)
+    assert best.log_likelihood > mixlib.log_likelihood(pitfall.x, box.session.iterates[-1]) + 0.01
     box.controls["reset"].click()
     assert box.status.value == ""
 
@@ -140,7 +134,7 @@ def test_run_says_converged_when_it_is(box, pitfalls):
     box.controls["pitfall"].value = "label switching"
     box.controls["run"].click()
     assert box.status.value.startswith("converged after")
-    assert len(box.iterates) - 1 < 50
+    assert len(box.session.iterates) - 1 < 50
 
 
 def test_legend_lists_only_the_components_drawn(box):

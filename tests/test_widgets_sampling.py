@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import mixlib
-from mixlib.plotting.sampling import histogram_density, view_range
+from mixlib.plotting.density_view import histogram_density
+from mixlib.plotting.sampling import view_range
 from mixlib.widgets import sampling_explorer
 
 SEED = 0

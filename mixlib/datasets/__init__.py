@@ -58,3 +58,7 @@ def original_example() -> tuple[MixtureParams, int, MixtureParams]:
     truth = MixtureParams(weights=[0.3, 0.7], means=[0.0, 0.6], sds=[0.08, 0.12])
     p0 = MixtureParams.from_vector([-0.2, 0.2, 0.8, 0.2, 0.5])
     return truth, 1000, p0
+
+
+# Last: the scenarios are built from the data sets above.
+from .pitfalls import Pitfall, pitfall_scenarios  # noqa: E402

@@ -1,14 +1,29 @@
-"""Views for notebook 04: points coloured by their responsibility, under a histogram."""
+"""Views of EM at work (04, 06): points coloured by their responsibility, and the trace."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import as_data
 from ..density import responsibilities
+from .core import PALETTE
 
 # cividis is designed to be read the same with any colour vision.
 RESPONSIBILITY_CMAP = "cividis"
+
+
+@dataclass(eq=False)
+class ResponsibilityRug:
+    """The rug of ``draw_responsibility_rug``: its points and the component colouring them."""
+
+    points: object  # the PathCollection; get_array() holds r_ik
+    component: int
+
+    def show_params(self, x, params):
+        """Recolour the rug by the responsibilities at ``params`` (E-step from ``mixlib``)."""
+        self.points.set_array(responsibilities(x, params)[:, self.component])
 
 
 def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar=True):
@@ -16,7 +31,7 @@ def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar
 
     Parameters
     ----------
-    ax : matplotlib Axes (usually holding ``plot_density_over_histogram``)
+    ax : matplotlib Axes (usually holding ``draw_density_view``)
     x : 1-D array-like, the data
     params : MixtureParams, where the responsibilities are computed
     component : int, which column ``k`` of ``responsibilities`` colours the points
@@ -25,32 +40,69 @@ def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar
 
     Returns
     -------
-    the PathCollection (its ``get_array()`` holds ``r_ik``); update it with
-    ``update_responsibility_rug``.
+    ResponsibilityRug; recolour it with its ``show_params(x, params)``.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt, mixlib
     >>> fig, ax = plt.subplots()
     >>> p = mixlib.MixtureParams([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0])
     >>> rug = draw_responsibility_rug(ax, [0.0, 2.0], p, colorbar=False)
-    >>> rug.get_array().round(3).tolist()
+    >>> rug.points.get_array().round(3).tolist()
     [0.5, 0.018]
-    >>> plt.close(fig)
     """
     x = as_data(x)
     top = ax.get_ylim()[1]
     height = 0.04 * top if height is None else height
-    rug = ax.scatter(x, np.full(x.size, -height), c=np.zeros(x.size), cmap=RESPONSIBILITY_CMAP,
-                     vmin=0.0, vmax=1.0, marker="|", s=80, linewidths=0.8)
-    rug.mixlib_component = component
+    points = ax.scatter(x, np.full(x.size, -height), c=np.zeros(x.size), cmap=RESPONSIBILITY_CMAP,
+                        vmin=0.0, vmax=1.0, marker="|", s=80, linewidths=0.8)
     ax.set_ylim(-2.5 * height, top)
     if colorbar:
-        ax.figure.colorbar(rug, ax=ax, label=rf"responsibility $r_{{i{component + 1}}}$")
-    update_responsibility_rug(rug, x, params)
+        ax.figure.colorbar(points, ax=ax, label=rf"responsibility $r_{{i{component + 1}}}$")
+    rug = ResponsibilityRug(points, component)
+    rug.show_params(x, params)
     return rug
 
 
-def update_responsibility_rug(rug, x, params):
-    """Recolour the rug by the responsibilities at ``params`` (E-step from ``mixlib``)."""
-    rug.set_array(responsibilities(x, params)[:, rug.mixlib_component])
+def draw_trace(ax, history=(), *, xlabel="EM iteration", ylabel="log-likelihood", **style):
+    """A log-likelihood trace against iteration; ``update_trace`` redraws it as EM goes on.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    history : 1-D sequence, ``history[0]`` at the start (may be empty)
+    xlabel, ylabel : str, axis labels
+    style : Line2D keyword arguments (default: the first palette colour, dots)
+
+    Returns
+    -------
+    the Line2D
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> line = draw_trace(ax, [-10.0, -5.0, -4.0])
+    >>> line.get_xdata().tolist(), [float(v) for v in ax.get_xlim()]
+    ([0, 1, 2], [-0.5, 2.5])
+    """
+    style = {"color": PALETTE[0], "marker": ".", "lw": 1.2, **style}
+    (line,) = ax.plot([], [], **style)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if len(history):
+        update_trace(line, history)
+    return line
+
+
+def update_trace(line, history):
+    """Show ``history`` in a trace of ``draw_trace`` and fit the axes to it.
+
+    The y-range spans at least one log-likelihood unit, so rounding-level changes near
+    convergence do not show as a steep cliff.
+    """
+    history = np.asarray(history, dtype=float)
+    line.set_data(np.arange(history.size), history)
+    ax = line.axes
+    low, high = float(history.min()), float(history.max())
+    span = max(high - low, 1.0)
+    ax.set_xlim(-0.5, max(history.size - 0.5, 1.5))
+    ax.set_ylim(low - 0.05 * span, high + 0.05 * span)

@@ -22,6 +22,7 @@ class Explorer(widgets.VBox):
         ``expected()`` returns, for the controls' current values, the text each readout should
         show, computed afresh from ``mixlib`` (a dict name -> str). Browser tests compare it with
         what the page shows after a student moves a control.
+    handles : dict name -> object, set as attributes (the widget's state and artists, for tests)
 
     Attributes
     ----------
@@ -38,7 +39,8 @@ class Explorer(widgets.VBox):
     >>> plt.close(fig)
     """
 
-    def __init__(self, controls, figure, readouts=None, layout_rows=None, expected=None):
+    def __init__(self, controls, figure, readouts=None, layout_rows=None, expected=None,
+                 handles=None):
         self.controls = dict(controls)
         self.figure = figure
         self.readouts = dict(readouts or {})
@@ -48,6 +50,8 @@ class Explorer(widgets.VBox):
         rows += list(self.readouts.values())
         super().__init__(children=[*rows, self.output])
         self.add_class("mixlib-explorer")
+        for name, value in (handles or {}).items():
+            setattr(self, name, value)
         for name, readout in self.readouts.items():
             readout.add_class(f"mixlib-readout-{name}")
         self.redraw()

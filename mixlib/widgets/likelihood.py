@@ -9,7 +9,7 @@ from .._checks import as_data
 from ..density import log_likelihood
 from ..em import fit_em
 from ..params import MixtureParams, check_params
-from ..plotting.core import plot_density_over_histogram, update_density_lines
+from ..plotting import draw_density_view
 from ..result import FitResult
 from ._base import Explorer, float_slider, new_figure
 
@@ -92,11 +92,10 @@ def likelihood_explorer(x, start=None, fit=None, xlabel="x"):
 
     fig, ax = new_figure(figsize=(7, 3.5))
     grid = np.linspace(mean_low, mean_high, 500)
-    artists = plot_density_over_histogram(ax, x, start, grid=grid, xlabel=xlabel,
-                                          label="mixture density (sliders)")
+    density_view = draw_density_view(ax, x, start, bins=40, grid=grid, xlabel=xlabel,
+                                     mixture_label="mixture density (sliders)")
     # A fixed y-range: a tiny sd makes a tall spike, and a jumping axis would hide it.
-    heights = [patch.get_height() for patch in ax.patches]
-    ax.set_ylim(0, 1.4 * max(heights))
+    ax.set_ylim(0, 1.4 * density_view.histogram.get_data().values.max())
     ax.set_xlim(mean_low, mean_high)
     fig.tight_layout()
 
@@ -113,12 +112,12 @@ def likelihood_explorer(x, start=None, fit=None, xlabel="x"):
         widgets.HBox([controls["mu2"], controls["sig2"]]),
         controls["pi1"],
     ]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
-    explorer.fit = fit
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+                        handles={"fit": fit, "density_view": density_view})
 
     def on_change(_change):
         params = _params_from(controls)
-        update_density_lines(artists, params)
+        density_view.show_params(params)
         show(params)
         explorer.redraw()
 

@@ -10,13 +10,8 @@ from ..criteria import aic, bic
 from ..density import log_likelihood
 from ..em import fit_em
 from ..model_selection import choose_k
-from ..plotting.model_choice import (
-    draw_fit_lines,
-    fit_legend,
-    plot_criteria,
-    update_criteria,
-    update_fit_lines,
-)
+from ..plotting import draw_density_view
+from ..plotting.model_choice import plot_criteria, update_criteria
 from ._base import Explorer, new_figure
 
 
@@ -30,7 +25,7 @@ def readout_texts(x, params):
 
 
 def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, tables=None,
-                          units="minutes", k=2):
+                          xlabels=None, k=2):
     """Choose a variable and K: the EM fit over the histogram, and AIC, BIC, held-out against K.
 
     Parameters
@@ -42,14 +37,15 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     tables : dict name -> list of KChoice, or None
         ``mixlib.choose_k(data[name], ks, n_init=n_init, n_folds=n_folds, rng=rng)`` for each
         variable, if already computed (it takes seconds); missing ones are computed on first use.
-    units : str, the data's units (axis label)
+    xlabels : dict name -> str or None, each variable's x-axis label (say its units; default
+        the variable's name)
     k : int, the K shown first
 
     Returns
     -------
     Explorer with controls ``variable`` (Dropdown) and ``k`` (IntSlider), readouts
-    ``log_likelihood``, ``aic`` and ``bic`` for the fit shown, and attributes ``fit_artists``
-    (see ``mixlib.plotting.model_choice.draw_fit_lines``), ``criteria_lines``,
+    ``log_likelihood``, ``aic`` and ``bic`` for the fit shown, and attributes ``density_view``
+    (a ``mixlib.plotting.DensityView`` with ``max(ks)`` component slots), ``criteria_lines``,
     ``current_marker`` (the vertical line at the chosen K), ``tables`` and ``current_fit``.
     """
     data = {name: as_data(values, name=f"data[{name!r}]") for name, values in data.items()}
@@ -58,6 +54,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     if k not in ks:
         raise ValueError(f"k: must be one of ks={ks}, got {k}")
     tables = dict(tables or {})
+    xlabels = {name: name for name in data} | dict(xlabels or {})
 
     def table(name):
         if name not in tables:
@@ -70,9 +67,9 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     first = next(iter(data))
     fig, (ax_fit, ax_crit) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.3, 1])
     state = {"variable": first}
-    fit_artists = draw_fit_lines(ax_fit, data[first], fit_for(first, k).params, max_k=max(ks),
-                                 xlabel=f"{first} ({units})")
-    fit_legend(ax_fit, fit_artists, fontsize="x-small", loc="upper left")  # drawn components only
+    density_view = draw_density_view(ax_fit, data[first], fit_for(first, k).params,
+                                     max_k=max(ks), xlabel=xlabels[first], mixture_label="mixture",
+                                     legend={"fontsize": "x-small", "loc": "upper left"})
     criteria_lines = plot_criteria(ax_crit, table(first))
     current_marker = ax_crit.axvline(k, color="#777777", lw=1, ls=":")
     ax_crit.set_title(f"{first}: K = {k}", fontsize="medium")
@@ -89,23 +86,14 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     def show(_=None):
         name, k_value = controls["variable"].value, controls["k"].value
         x = data[name]
+        fit = fit_for(name, k_value)
         if name != state["variable"]:
-            # A new variable: a new histogram, grid and fit lines replace the old artists.
-            for bar in fit_artists["bars"]:
-                bar.remove()
-            fresh = draw_fit_lines(ax_fit, x, fit_for(name, k_value).params, max_k=max(ks),
-                                   xlabel=f"{name} ({units})")
-            for line in [fit_artists["mixture"], *fit_artists["components"]]:
-                line.remove()
-            fit_artists.update(fresh)
-            ax_fit.relim()
-            ax_fit.autoscale_view()
+            density_view.show_data(x, fit.params)
+            ax_fit.set_xlabel(xlabels[name])
             update_criteria(ax_crit, criteria_lines, table(name))
             state["variable"] = name
-        fit = fit_for(name, k_value)
-        update_fit_lines(fit_artists, fit.params)
-        ax_fit.set_ylim(0, 1.15 * max(max(bar.get_height() for bar in fit_artists["bars"]),
-                                      float(fit_artists["mixture"].get_ydata().max())))
+        density_view.show_params(fit.params)
+        density_view.fit_height()
         current_marker.set_xdata([k_value, k_value])
         ax_crit.set_title(f"{name}: K = {k_value}", fontsize="medium")
         explorer_state["fit"] = fit
@@ -125,12 +113,10 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     explorer_state = {}
     show()
     rows = [widgets.HBox([controls["variable"], controls["k"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
-    explorer.fit_artists = fit_artists
-    explorer.criteria_lines = criteria_lines
-    explorer.current_marker = current_marker
-    explorer.tables = tables
-    explorer.current_fit = explorer_state["fit"]
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+                        handles={"density_view": density_view, "criteria_lines": criteria_lines,
+                                 "current_marker": current_marker, "tables": tables,
+                                 "current_fit": explorer_state["fit"]})
     for control in controls.values():
         control.observe(show, names="value")
     plt.close(fig)

@@ -142,10 +142,9 @@ def optimiser_explorer(x, start, *, best=None, mu_range=None, grid_size=60):
     first_fit = update()
     rows = [widgets.HBox([controls["method"], controls["gradient"]]),
             widgets.HBox([controls["mu1_start"], controls["mu2_start"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
-    explorer.path_artists = path_artists
-    explorer.trace_line = trace_line
-    explorer.last_fit = first_fit
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+                        handles={"path_artists": path_artists, "trace_line": trace_line,
+                                 "last_fit": first_fit})
     for control in controls.values():
         control.observe(update, names="value")
     plt.close(fig)

@@ -2,70 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import as_data
-from ..datasets import old_faithful, original_example
 from ..density import log_likelihood
 from ..em import em_step
-from ..params import MixtureParams, check_params
-from ..plotting import PALETTE
-from ..plotting.model_choice import draw_fit_lines, fit_legend, update_fit_lines
-from ..sampling import sample
+from ..params import check_params
+from ..plotting import draw_density_view, draw_trace, update_trace
 from ._base import Explorer, new_figure
+from ._session import EMSession
 
-
-@dataclass(frozen=True)
-class Pitfall:
-    """One scenario: data, named starts (each with its own ``min_sd``, None for the default)."""
-
-    x: np.ndarray
-    starts: dict = field(default_factory=dict)  # name -> (MixtureParams, min_sd or None)
-    xlabel: str = "x"
-
-
-def default_pitfalls() -> dict[str, Pitfall]:
-    """The scenarios of notebook 06, all seeded.
-
-    Examples
-    --------
-    >>> sorted(default_pitfalls())[0]
-    'collapse onto one waiting time'
-    """
-    waiting = old_faithful()["waiting"]
-    eruptions = old_faithful()["eruptions"]
-    truth, n, p0 = original_example()
-    x = sample(truth, n, rng=0)
-    m, s = float(x.mean()), float(x.std())
-    overlap = sample(MixtureParams([0.5, 0.5], [0.0, 1.0], [1.0, 1.0]), 1000, rng=1)
-    spike = MixtureParams([0.35, 0.6, 0.05], [54.6, 80.0, 78.0], [5.9, 5.9, 0.5])
-    return {
-        "collapse onto one waiting time": Pitfall(waiting, {
-            "spike at 78 min, default floor": (spike, None),
-            "spike at 78 min, floor 0.5 min": (spike, 0.5),
-        }, "waiting (minutes)"),
-        "identical components": Pitfall(x, {
-            "identical components": (MixtureParams([0.5, 0.5], [m, m], [s, s]), None),
-            "same means, sds 10% apart": (MixtureParams([0.5, 0.5], [m, m], [0.9 * s, 1.1 * s]), None),
-        }, "x"),
-        "local optima (eruptions, K = 3)": Pitfall(eruptions, {
-            "start A": (MixtureParams(np.full(3, 1 / 3), [4.583, 3.733, 4.55], [1.139] * 3), None),
-            "start B": (MixtureParams(np.full(3, 1 / 3), [4.033, 4.433, 4.083], [1.139] * 3), None),
-        }, "eruption duration (minutes)"),
-        "label switching": Pitfall(x, {
-            "the script's p0": (p0, None),
-            "p0 with labels swapped": (
-                MixtureParams(p0.weights[::-1], p0.means[::-1], p0.sds[::-1]), None),
-        }, "x"),
-        "slow convergence (1 sd apart)": Pitfall(overlap, {
-            "means -1 and 2": (MixtureParams([0.5, 0.5], [-1.0, 2.0], [1.0, 1.0]), None),
-            "the true values": (MixtureParams([0.5, 0.5], [0.0, 1.0], [1.0, 1.0]), None),
-        }, "x"),
-    }
+# A collapsing component's spike is drawn up to this many times the tallest bar, then off the top.
+SPIKE_CAP = 4.0
 
 
 def readout_texts(x, iteration, params):
@@ -75,6 +25,11 @@ def readout_texts(x, iteration, params):
         "log_likelihood": f"log-likelihood: {log_likelihood(x, params):.4f}",
         "smallest_sd": f"smallest sd: {float(params.sds.min()):.4g}",
     }
+
+
+def em_functions(x, min_sd):
+    """``(step, log_likelihood)`` of EM on ``x`` with floor ``min_sd``, for an ``EMSession``."""
+    return (lambda p: em_step(x, p, min_sd=min_sd)), (lambda p: log_likelihood(x, p))
 
 
 def replay(x, start, min_sd, n_steps):
@@ -122,12 +77,13 @@ def projected_gain(history):
     return float("inf") if rate >= 1 else last * rate / (1 - rate)
 
 
-def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
+def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
     """Pick a pitfall and a start, then Step, Step x10 or Run EM and watch the fit and its trace.
 
     Parameters
     ----------
-    pitfalls : dict name -> Pitfall, or None for ``default_pitfalls()``
+    pitfalls : dict name -> ``mixlib.datasets.Pitfall`` (data, named starts each with its
+        ``min_sd``, x-axis label); notebook 06 passes ``mixlib.datasets.pitfall_scenarios()``
     tol : float
         Run stops when the log-likelihood still to gain per point, projected from the current
         rate of EM (``projected_gain``), is below ``tol``: a small step alone is not enough,
@@ -139,11 +95,12 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     -------
     Explorer with controls ``pitfall`` and ``start`` (Dropdowns), ``step``, ``step10``, ``run``
     and ``reset`` (Buttons), readouts ``iteration``, ``log_likelihood``, ``smallest_sd`` and
-    ``status`` (after a Run: converged, or stopped short), and
-    attributes ``iterates`` (MixtureParams from the start on, each ``mixlib.em_step`` of the one
-    before, with the start's ``min_sd``), ``fit_artists`` and ``trace_line``.
+    ``status`` (after a Run: converged, or stopped short), and attributes ``session`` (an
+    ``EMSession``: ``session.iterates`` lists the MixtureParams from the start on, each
+    ``mixlib.em_step`` of the one before, with the start's ``min_sd``), ``density_view`` and
+    ``trace_line``.
     """
-    pitfalls = dict(pitfalls) if pitfalls is not None else default_pitfalls()
+    pitfalls = dict(pitfalls)
     for name, pitfall in pitfalls.items():
         as_data(pitfall.x, name=f"pitfalls[{name!r}].x")
         for start_name, (params, _) in pitfall.starts.items():
@@ -153,12 +110,10 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     first = next(iter(pitfalls))
     first_start = next(iter(pitfalls[first].starts.values()))[0]
     fig, (ax_fit, ax_trace) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.3, 1])
-    fit_artists = draw_fit_lines(ax_fit, pitfalls[first].x, first_start, max_k=max_k,
-                                 xlabel=pitfalls[first].xlabel)
-    fit_legend(ax_fit, fit_artists, fontsize="x-small", loc="upper center")  # drawn components only
-    (trace_line,) = ax_trace.plot([], [], color=PALETTE[0], marker=".", ms=3, lw=1.2)
-    ax_trace.set_xlabel("EM iteration")
-    ax_trace.set_ylabel("log-likelihood")
+    density_view = draw_density_view(ax_fit, pitfalls[first].x, first_start, max_k=max_k,
+                                     xlabel=pitfalls[first].xlabel, mixture_label="mixture",
+                                     legend={"fontsize": "x-small", "loc": "upper center"})
+    trace_line = draw_trace(ax_trace, ms=3)
     fig.tight_layout()
 
     controls = {
@@ -175,7 +130,7 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
     status = widgets.HTML()  # not a readout of the iterate: says whether a Run converged
     status.add_class("mixlib-readout-status")
     state = {"pitfall": first}
-    iterates, history = [], []
+    session = EMSession(*em_functions(pitfalls[first].x, None), first_start)
     explorer = None
 
     def current():
@@ -185,17 +140,10 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
 
     def show():
         pitfall, _, _ = current()
-        params = iterates[-1]
-        update_fit_lines(fit_artists, params)
-        peak = float(np.nanmax(fit_artists["mixture"].get_ydata()))
-        bars = max(bar.get_height() for bar in fit_artists["bars"])
-        ax_fit.set_ylim(0, 1.15 * min(max(bars, peak), 4 * bars))  # a collapsed spike is off the top
-        trace_line.set_data(np.arange(len(history)), history)
-        low, high = min(history), max(history)
-        span = max(high - low, 1.0)
-        ax_trace.set_xlim(-0.5, max(len(history) - 0.5, 1.5))
-        ax_trace.set_ylim(low - 0.05 * span, high + 0.05 * span)
-        for name, text in readout_texts(pitfall.x, len(iterates) - 1, params).items():
+        density_view.show_params(session.current)
+        density_view.fit_height(spike_cap=SPIKE_CAP)
+        update_trace(trace_line, session.history)
+        for name, text in readout_texts(pitfall.x, session.iteration, session.current).items():
             readouts[name].value = text
         if explorer is not None:
             explorer.redraw()
@@ -204,15 +152,8 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
         name = controls["pitfall"].value
         if name != state["pitfall"]:
             pitfall = pitfalls[name]
-            for bar in fit_artists["bars"]:
-                bar.remove()
-            for line in [fit_artists["mixture"], *fit_artists["components"]]:
-                line.remove()
-            first_params = next(iter(pitfall.starts.values()))[0]
-            fit_artists.update(draw_fit_lines(ax_fit, pitfall.x, first_params, max_k=max_k,
-                                              xlabel=pitfall.xlabel))
-            ax_fit.relim()
-            ax_fit.autoscale_view()
+            density_view.show_data(pitfall.x, next(iter(pitfall.starts.values()))[0])
+            ax_fit.set_xlabel(pitfall.xlabel)
             state["pitfall"] = name
             controls["start"].unobserve(reset, names="value")
             controls["start"].options = list(pitfall.starts)
@@ -221,33 +162,27 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
         reset()
 
     def reset(_=None):
-        pitfall, params, _ = current()
-        iterates.clear()
-        history.clear()
-        iterates.append(params)
-        history.append(log_likelihood(pitfall.x, params))
+        pitfall, params, min_sd = current()
+        step, loglik = em_functions(pitfall.x, min_sd)
+        session.reset(params, step=step, log_likelihood=loglik)
         status.value = ""
         show()
 
-    def advance(n_steps, stop_at_tol=False):
-        pitfall, _, min_sd = current()
-        converged = False
-        for _ in range(n_steps):
-            iterates.append(em_step(pitfall.x, iterates[-1], min_sd=min_sd))
-            history.append(log_likelihood(pitfall.x, iterates[-1]))
-            if stop_at_tol and projected_gain(history) / pitfall.x.size < tol:
-                converged = True
-                break
-        status.value = (run_status(history, pitfall.x.size, tol, stopped_by_cap=not converged)
-                        if stop_at_tol else "")
+    def converged(history):
+        return projected_gain(history) / current()[0].x.size < tol
+
+    def advance(n_steps, stop=None):
+        stopped = session.advance(n_steps, stop)
+        status.value = ("" if stop is None else
+                        run_status(session.history, current()[0].x.size, tol,
+                                   stopped_by_cap=not stopped))
         show()
 
     def expected():
         # Afresh from mixlib: replay em_step from the start as many times as the widget stepped.
         pitfall, params, min_sd = current()
-        steps = len(iterates) - 1
-        final = replay(pitfall.x, params, min_sd, steps)[-1]
-        return readout_texts(pitfall.x, steps, final)
+        final = replay(pitfall.x, params, min_sd, session.iteration)[-1]
+        return readout_texts(pitfall.x, session.iteration, final)
 
     reset()
     rows = [
@@ -255,17 +190,14 @@ def pitfall_explorer(pitfalls=None, *, tol=1e-8, max_run=2000):
         widgets.HBox([controls["step"], controls["step10"], controls["run"], controls["reset"]]),
         status,
     ]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
-    explorer.iterates = iterates
-    explorer.history = history
-    explorer.fit_artists = fit_artists
-    explorer.trace_line = trace_line
-    explorer.status = status
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+                        handles={"session": session, "density_view": density_view,
+                                 "trace_line": trace_line, "status": status})
     controls["pitfall"].observe(change_pitfall, names="value")
     controls["start"].observe(reset, names="value")
     controls["step"].on_click(lambda _: advance(1))
     controls["step10"].on_click(lambda _: advance(10))
-    controls["run"].on_click(lambda _: advance(max_run, stop_at_tol=True))
+    controls["run"].on_click(lambda _: advance(max_run, converged))
     controls["reset"].on_click(reset)
     plt.close(fig)
     return explorer

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..params import MixtureParams, check_params
-from ..plotting.sampling import plot_sample_against_density, update_sample_against_density
+from ..plotting.sampling import plot_sample_against_density, show_sample
 from ..sampling import sample
 from ._base import Explorer, float_slider, new_figure
 
@@ -88,7 +88,7 @@ def sampling_explorer(params=None, n=1000, seed=0, xlabel="x"):
 
     fig, ax = new_figure(figsize=(7, 3.5))
     start, x, labels = draw(controls, seed)
-    artists = plot_sample_against_density(ax, x, start, xlabel=xlabel)
+    view = plot_sample_against_density(ax, x, start, xlabel=xlabel)
     fig.tight_layout()
 
     def show(params, x, labels):
@@ -110,7 +110,7 @@ def sampling_explorer(params=None, n=1000, seed=0, xlabel="x"):
 
     def on_change(_change):
         params, x, labels = draw(controls, seed)
-        update_sample_against_density(artists, x, params)
+        show_sample(view, x, params)
         show(params, x, labels)
         explorer.redraw()
 

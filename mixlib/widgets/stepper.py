@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
 
 from .._checks import as_data
 from ..density import log_likelihood
 from ..em import em_step
 from ..params import MixtureParams, check_params
-from ..plotting import PALETTE, plot_density_over_histogram, update_density_lines
-from ..plotting.em import draw_responsibility_rug, update_responsibility_rug
+from ..plotting import draw_density_view, draw_trace, update_trace
+from ..plotting.em import draw_responsibility_rug
 from ._base import Explorer, new_figure
+from ._session import EMSession
 
 
 def default_starts(start):
@@ -46,9 +46,9 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     Returns
     -------
     Explorer with controls ``start`` (Dropdown), ``step``, ``run`` and ``reset`` (Buttons),
-    readouts ``iteration`` and ``log_likelihood``, and attributes ``iterates`` (the list of
-    MixtureParams from the start on, each one ``mixlib.em_step`` of the one before),
-    ``density_artists``, ``rug`` and ``trace_line``.
+    readouts ``iteration`` and ``log_likelihood``, and attributes ``session`` (an ``EMSession``:
+    ``session.iterates`` lists the MixtureParams from the start on, each ``mixlib.em_step`` of the
+    one before), ``density_view``, ``rug`` and ``trace_line``.
     """
     x = as_data(x)
     start = check_params(start, "start")
@@ -60,11 +60,10 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     fig, (ax_hist, ax_trace) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1],
                                           layout="constrained")
     first = next(iter(starts.values()))
-    density_artists = plot_density_over_histogram(ax_hist, x, first, xlabel=xlabel)
+    session = EMSession(lambda p: em_step(x, p), lambda p: log_likelihood(x, p), first)
+    density_view = draw_density_view(ax_hist, x, first, xlabel=xlabel)
     rug = draw_responsibility_rug(ax_hist, x, first)
-    (trace_line,) = ax_trace.plot([], [], color=PALETTE[0], marker=".", lw=1.2)
-    ax_trace.set_xlabel("EM iteration")
-    ax_trace.set_ylabel("log-likelihood")
+    trace_line = draw_trace(ax_trace)
 
     controls = {
         "start": widgets.Dropdown(options=list(starts), description="start"),
@@ -73,59 +72,39 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
         "reset": widgets.Button(description="Reset", tooltip="back to the chosen start"),
     }
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
-    iterates = []
-    history = []
     explorer = None
 
+    def converged(history):
+        return abs(history[-1] - history[-2]) / x.size < tol
+
     def show():
-        params = iterates[-1]
-        update_density_lines(density_artists, params)
-        update_responsibility_rug(rug, x, params)
-        trace_line.set_data(np.arange(len(history)), history)
-        low, high = min(history), max(history)
-        span = max(high - low, 1.0)
-        ax_trace.set_xlim(-0.5, max(len(history) - 0.5, 1.5))
-        ax_trace.set_ylim(low - 0.05 * span, high + 0.05 * span)
-        for name, text in readout_texts(x, len(iterates) - 1, params).items():
+        density_view.show_params(session.current)
+        rug.show_params(x, session.current)
+        update_trace(trace_line, session.history)
+        for name, text in readout_texts(x, session.iteration, session.current).items():
             readouts[name].value = text
         if explorer is not None:
             explorer.redraw()
 
     def reset(_=None):
-        iterates.clear()
-        history.clear()
-        iterates.append(starts[controls["start"].value])
-        history.append(log_likelihood(x, iterates[-1]))
+        session.reset(starts[controls["start"].value])
         show()
 
-    def one_step():
-        iterates.append(em_step(x, iterates[-1]))
-        history.append(log_likelihood(x, iterates[-1]))
-        return abs(history[-1] - history[-2]) / x.size
-
-    def step(_=None):
-        one_step()
-        show()
-
-    def run(_=None):
-        for _ in range(max_run):
-            if one_step() < tol:
-                break
+    def advance(n_steps, stop=None):
+        session.advance(n_steps, stop)
         show()
 
     def expected():
-        return readout_texts(x, len(iterates) - 1, iterates[-1])
+        return readout_texts(x, session.iteration, session.current)
 
     reset()
     rows = [widgets.HBox([controls["start"], controls["step"], controls["run"], controls["reset"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected)
-    explorer.iterates = iterates
-    explorer.density_artists = density_artists
-    explorer.rug = rug
-    explorer.trace_line = trace_line
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+                        handles={"session": session, "density_view": density_view, "rug": rug,
+                                 "trace_line": trace_line})
     controls["start"].observe(reset, names="value")
-    controls["step"].on_click(step)
-    controls["run"].on_click(run)
+    controls["step"].on_click(lambda _: advance(1))
+    controls["run"].on_click(lambda _: advance(max_run, converged))
     controls["reset"].on_click(reset)
     plt.close(fig)
     return explorer

@@ -1,0 +1,72 @@
+"""The state of an EM run that a widget steps through, testable without a browser."""
+
+from __future__ import annotations
+
+
+class EMSession:
+    """Iterates of EM from a start and their log-likelihoods; every EM widget keeps one.
+
+    Parameters
+    ----------
+    step : callable, ``step(params)`` returns the next iterate (for example
+        ``lambda p: mixlib.em_step(x, p)``)
+    log_likelihood : callable, ``log_likelihood(params)`` returns a float
+    start : the first iterate
+
+    Attributes
+    ----------
+    iterates : list, the start and every iterate after it
+    history : list of float, the log-likelihood of each iterate
+
+    Examples
+    --------
+    >>> x = np.array([0.0, 0.1, 1.0, 1.1])
+    >>> session = EMSession(lambda p: mixlib.em_step(x, p),
+    ...                     lambda p: mixlib.log_likelihood(x, p),
+    ...                     mixlib.MixtureParams([0.5, 0.5], [0.2, 0.8], [0.5, 0.5]))
+    >>> session.advance(3)
+    False
+    >>> session.iteration, session.history[-1] >= session.history[0]
+    (3, True)
+    >>> session.reset(); session.iteration
+    0
+    """
+
+    def __init__(self, step, log_likelihood, start):
+        self._step = step
+        self._log_likelihood = log_likelihood
+        self.iterates = []
+        self.history = []
+        self.reset(start)
+
+    @property
+    def current(self):
+        """The latest iterate."""
+        return self.iterates[-1]
+
+    @property
+    def iteration(self):
+        """How many EM steps the session has taken since the start."""
+        return len(self.iterates) - 1
+
+    def reset(self, start=None, *, step=None, log_likelihood=None):
+        """Back to ``start`` (default: the current start), optionally with new data's functions."""
+        start = self.iterates[0] if start is None else start
+        self._step = step or self._step
+        self._log_likelihood = log_likelihood or self._log_likelihood
+        self.iterates[:] = [start]
+        self.history[:] = [self._log_likelihood(start)]
+
+    def advance(self, n_steps, stop=None):
+        """Take up to ``n_steps`` EM steps; stop early when ``stop(history)`` is true.
+
+        Returns
+        -------
+        bool, whether ``stop`` ended the run (False when the ``n_steps`` ran out)
+        """
+        for _ in range(n_steps):
+            self.iterates.append(self._step(self.iterates[-1]))
+            self.history.append(self._log_likelihood(self.iterates[-1]))
+            if stop is not None and stop(self.history):
+                return True
+        return False

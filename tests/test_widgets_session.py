@@ -1,0 +1,103 @@
+"""EMSession, the state every EM widget keeps, and the density view they draw into."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import mixlib
+from mixlib.plotting import draw_density_view
+from mixlib.widgets._session import EMSession
+from view_checks import assert_density_view_shows
+
+
+@pytest.fixture
+def session(data):
+    x, p0 = data
+    return EMSession(lambda p: mixlib.em_step(x, p), lambda p: mixlib.log_likelihood(x, p), p0)
+
+
+def test_advance_appends_em_steps_and_their_log_likelihoods(session, data):
+    x, p0 = data
+    assert session.advance(3) is False
+    expected = [p0]
+    for _ in range(3):
+        expected.append(mixlib.em_step(x, expected[-1]))
+    assert session.iterates == expected and session.iteration == 3
+    assert session.current == expected[-1]
+    assert session.history == [mixlib.log_likelihood(x, p) for p in expected]
+
+
+def test_advance_stops_when_told_and_says_so(session):
+    assert session.advance(100, stop=lambda history: len(history) == 5) is True
+    assert session.iteration == 4
+
+
+def test_reset_returns_to_the_start_or_a_new_one(session, data):
+    x, p0 = data
+    session.advance(2)
+    session.reset()
+    assert session.iterates == [p0] and session.iteration == 0
+    swapped = mixlib.MixtureParams(p0.weights[::-1], p0.means[::-1], p0.sds[::-1])
+    session.reset(swapped)
+    assert session.current == swapped
+    assert session.history == [mixlib.log_likelihood(x, swapped)]
+
+
+def test_reset_can_switch_the_data(session, data):
+    x, p0 = data
+    y = x[: x.size // 2]
+    session.reset(p0, step=lambda p: mixlib.em_step(y, p),
+                  log_likelihood=lambda p: mixlib.log_likelihood(y, p))
+    session.advance(1)
+    assert session.current == mixlib.em_step(y, p0)
+    assert session.history[-1] == mixlib.log_likelihood(y, mixlib.em_step(y, p0))
+
+
+@pytest.fixture
+def view(data):
+    x, p0 = data
+    fig, ax = plt.subplots()
+    yield draw_density_view(ax, x, p0, max_k=3)
+    plt.close(fig)
+
+
+def test_view_shows_params_and_leaves_unused_slots_empty(view, data):
+    x, p0 = data
+    assert_density_view_shows(view, p0)
+    three = mixlib.MixtureParams([0.2, 0.3, 0.5], [0.0, 0.3, 0.6], [0.1, 0.1, 0.1])
+    view.show_params(three)
+    assert_density_view_shows(view, three)
+    labels = [t.get_text() for t in view.ax.get_legend().get_texts()]
+    assert labels == ["data", "component 1", "component 2", "component 3", "mixture density"]
+    view.show_params(p0)
+    labels = [t.get_text() for t in view.ax.get_legend().get_texts()]
+    assert "component 3" not in labels
+
+
+def test_view_rejects_more_components_than_slots(view):
+    four = mixlib.MixtureParams(np.full(4, 0.25), [0, 1, 2, 3], [1, 1, 1, 1])
+    with pytest.raises(ValueError, match="params: has 4 components, the view has room for 3"):
+        view.show_params(four)
+
+
+def test_show_data_replaces_the_histogram_in_place(view, data):
+    x, p0 = data
+    patch = view.histogram
+    y = np.round(100 * x)  # whole numbers: bins centred on them
+    view.show_data(y, mixlib.MixtureParams(p0.weights, 100 * p0.means, 100 * p0.sds))
+    heights, edges, _ = view.histogram.get_data()
+    assert view.histogram is patch and view.ax.patches.count(patch) == 1
+    assert np.allclose(np.mod(edges, 1.0), 0.5)
+    assert (heights * np.diff(edges)).sum() == pytest.approx(1.0)
+    assert view.grid.min() <= y.min() and view.grid.max() >= y.max()
+
+
+def test_fit_height_caps_a_spike(view, data):
+    x, p0 = data
+    spike = mixlib.MixtureParams([0.5, 0.5], [0.0, 0.6], [0.01, 0.12])  # peak about 20
+    view.show_params(spike)
+    bars = view.histogram.get_data().values.max()
+    view.fit_height(spike_cap=4)
+    assert view.ax.get_ylim()[1] == pytest.approx(1.15 * 4 * bars)
+    view.fit_height()
+    assert view.ax.get_ylim()[1] > 1.15 * 4 * bars
