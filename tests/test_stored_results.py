@@ -1,0 +1,69 @@
+"""Stored results that notebooks load instead of recomputing agree with a fresh computation."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mixlib
+from mixlib.stored_choices import compute_choices, load_choices, save_choices
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "notebooks" / "data" / "choose_k_faithful.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("choose_k_faithful", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_stored_settings_are_the_scripts():
+    script = load_script()
+    _, settings = load_choices(script.PATH)
+    assert settings == script.SETTINGS
+
+
+@pytest.mark.slow
+def test_notebook_05_table_matches_a_fresh_choose_k():
+    """Recompute notebook 05's table (about 300 EM fits); any CPU agrees to far below the
+    printed two decimals."""
+    stored, settings = load_choices(load_script().PATH)
+    fresh = compute_choices(mixlib.datasets.old_faithful(), settings)
+    assert list(fresh) == list(stored)
+    for name in stored:
+        for old, new in zip(stored[name], fresh[name], strict=True):
+            assert old.k == new.k and old.n_parameters == new.n_parameters
+            assert old.degenerate == new.degenerate and old.fit.degenerate == new.fit.degenerate
+            for field in ("log_likelihood", "aic", "bic", "held_out"):
+                assert getattr(old, field) == pytest.approx(getattr(new, field), rel=1e-9), field
+            for field in ("weights", "means", "sds"):
+                np.testing.assert_allclose(getattr(old.fit.params, field),
+                                           getattr(new.fit.params, field), rtol=1e-5, atol=1e-8)
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    x = mixlib.sample(mixlib.MixtureParams([0.5, 0.5], [0, 5], [1, 1]), 80, rng=3)
+    settings = {"ks": [1, 2, 3], "n_init": 2, "n_folds": 3, "rng": 1}
+    tables = compute_choices({"x": x}, settings)
+    path = save_choices(tmp_path / "t.json", tables, settings, made_by="the test")
+    loaded, loaded_settings = load_choices(path)
+    assert loaded_settings == settings
+    for old, new in zip(tables["x"], loaded["x"], strict=True):
+        assert new.fit.params == old.fit.params
+        assert (new.k, new.n_parameters, new.log_likelihood, new.aic, new.bic, new.held_out,
+                new.degenerate) == (old.k, old.n_parameters, old.log_likelihood, old.aic, old.bic,
+                                    old.held_out, old.degenerate)
+        assert (new.fit.log_likelihood, new.fit.n_iter, new.fit.converged, new.fit.degenerate) == (
+            old.fit.log_likelihood, old.fit.n_iter, old.fit.converged, old.fit.degenerate)
+
+
+def test_rejects_other_files_and_a_missing_command(tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="path: .* is not a file written by save_choices"):
+        load_choices(other)
+    with pytest.raises(ValueError, match="made_by"):
+        save_choices(tmp_path / "t.json", {}, {}, made_by="")
