@@ -150,6 +150,12 @@ class LabNotebook:
         self.page.wait_for_function("() => !!window.jupyterapp", timeout=timeout_s * 1000)
         self.wait_kernel_idle(timeout_s, opened=True)
         self.kernel_id = self.call("lab_kernel", self.name)["id"]
+        # JupyterLab attaches the cells to the page a few at a time after opening (its default
+        # windowingMode, contentVisibility, then keeps them all): wait for every one.
+        on_disk = len(nbformat.read(self.path, as_version=4).cells)
+        deadline = time.monotonic() + timeout_s
+        while len(self.call("notebook_cells") or []) < on_disk and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     def wait_kernel_idle(self, timeout_s: float = 60, opened: bool = False) -> None:
         deadline = time.monotonic() + timeout_s
