@@ -1,11 +1,15 @@
 # mixture-notebooks: two commands for a newcomer (see README.md)
 #   make lab    open the notebooks in JupyterLab (127.0.0.1, token auth on)
 #   make test   run the whole test suite (mixlib, every notebook under nbval, and the rest)
-# Both create or reuse .venv and install exact pins from binder/requirements.txt.
+# Both create or reuse .venv and install exact pins from binder/constraints.txt.
 
 PYTHON ?= python3
 VENV ?= .venv
-PINS := binder/requirements.txt
+# The one constraints file: exact pins for every extra (Binder installs binder/requirements.txt,
+# the students' packages alone, under the same file).
+PINS := binder/constraints.txt
+# Every extra whose pins live in $(PINS): 'make pins' installs them all to refresh it.
+PIN_EXTRAS := notebooks,test
 PORT ?= 8888
 # Empty TOKEN: JupyterLab makes a random token and prints the URL with it. Never an empty token.
 TOKEN ?=
@@ -32,7 +36,7 @@ help:
 	@echo "make notebooks    re-execute and save every notebook (NB=04: one of them)"
 	@echo "make nbdime       readable notebook diffs in git (nbdime as diff driver, this repo only)"
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
-	@echo "make pins         refresh binder/requirements.txt from the newest releases"
+	@echo "make pins         refresh binder/constraints.txt from the newest releases"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -113,18 +117,18 @@ test-latest: | check-python
 pins: | check-python
 	rm -rf .venv-pins && $(PYTHON) -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip
-	.venv-pins/bin/python -m pip install --quiet -e ".[notebooks,test]"
-	{ sed -n '1,3p' $(PINS); .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^mixlib'; } > $(PINS).new
+	.venv-pins/bin/python -m pip install --quiet -e ".[$(PIN_EXTRAS)]"
+	{ sed '/^[^#]/,$$d' $(PINS); .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^mixlib'; } > $(PINS).new
 	mv $(PINS).new $(PINS)
 	rm -rf .venv-pins
-	@echo "binder/requirements.txt refreshed: run 'make notebooks test' and commit both."
+	@echo "$(PINS) refreshed: run 'make notebooks test' and commit both."
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-pins .pytest_cache .hypothesis
 
 # ---- Coursework (coursework/, issue 6) ------------------------------------------------------
 # nbgrader is an instructor tool that adds JupyterLab extensions: it lives in its own environment,
-# .venv-grader, never in .venv or Binder. Shared packages keep the pins of binder/requirements.txt.
+# .venv-grader, never in .venv or Binder. Shared packages keep the pins of binder/constraints.txt.
 #   make coursework          regenerate the student copies coursework/release/ from coursework/source/
 #   make coursework-sources  re-execute and save the instructor sources (they run under nbval)
 #   make test-coursework     only the coursework tests (also part of 'make test')

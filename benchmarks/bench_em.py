@@ -166,7 +166,7 @@ def markdown_block(rows, args) -> str:
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} by `python benchmarks/bench_em.py --readme` on "
         f"{describe()} (numpy {np.__version__}, scikit-learn {sklearn.__version__}, the pins in "
-        f"`binder/requirements.txt`), {args.runs} interleaved runs, medians, `tol={args.tol:g}` on the "
+        f"`binder/constraints.txt`), {args.runs} interleaved runs, medians, `tol={args.tol:g}` on the "
         "change in mean log-likelihood per point for both fitters. On another CPU, above all one with "
         "a different SIMD level, the ratios differ: rerun the command there.",
         "",

@@ -1,22 +1,25 @@
-"""The Binder proof: build the environment the way repo2docker does and run every notebook in it.
+"""The Binder proof: build the environment the way repo2docker does and check what only it can show.
 
-We cannot reach mybinder.org or run Docker here, so this test is the proof that the pins in
-``binder/`` work. What repo2docker does for a ``binder/`` folder with ``requirements.txt``,
-``runtime.txt`` and ``postBuild`` (and what this test repeats, in a fresh virtual environment):
+We cannot reach mybinder.org or run Docker here, so this test is the proof that ``binder/`` works.
+What repo2docker does for a ``binder/`` folder with ``requirements.txt``, ``runtime.txt`` and
+``postBuild`` (and what this test repeats, in a fresh virtual environment):
 
 1. a Python of the version named in ``binder/runtime.txt`` (here: ``python<version>`` from PATH,
    or this interpreter with a warning when that Python is not installed);
-2. ``pip install -r binder/requirements.txt`` into the environment ``NB_PYTHON_PREFIX`` names;
+2. ``pip install -r binder/requirements.txt`` into the environment ``NB_PYTHON_PREFIX`` names
+   (the students' packages under ``-c constraints.txt``, read relative to ``binder/``; a ``-c``
+   line makes repo2docker copy the whole repository before this step, so the path resolves);
 3. ``binder/postBuild`` run from the repository root, with ``NB_PYTHON_PREFIX`` set and the
    environment's ``bin/`` first on ``PATH``.
 
-Then every ``notebooks/*.ipynb`` (a glob: new notebooks are covered with no change here) is
-executed with that environment's own ``nbclient`` and its ``python3`` kernel, with one probe cell
-appended that reports the kernel's ``sys.prefix``, so each notebook proves which environment ran
-it. The build leaves pip's cache on (repo2docker turns it off), so a rerun downloads nothing it
-fetched before; measured here on 2 shared cores: about 2 minutes to install the pins (mostly
-unpacking and byte-compiling), 12 s for postBuild, then each notebook's own run time. Marked
-``slow``: ``make test`` runs it, ``make test-quick`` does not.
+Then, in that environment: every installed package is pinned at its installed version in
+``binder/constraints.txt`` and needed by a student package (no test, book or grading tool), mixlib
+comes from this checkout, every module any notebook imports imports, JupyterLab started there loads
+the widget manager and applies ``binder/overrides.json``, and ``notebooks/00_start_here.ipynb`` runs
+in that environment's own ``python3`` kernel. Each notebook's full run with its outputs compared is
+nbval's job (same pins, ``make test``), and Run All in JupyterLab the browser tests': not repeated
+here. The build leaves pip's cache on (repo2docker turns it off), so a rerun downloads nothing it
+fetched before. Marked ``slow``: ``make test`` runs it, ``make test-quick`` does not.
 
 Differences from the real Binder, on purpose or unavoidable: repo2docker installs into its own
 base environment (which already has JupyterLab and friends, at its own versions, before our
@@ -26,23 +29,35 @@ pins); we start from an empty venv, which is the stricter test of the pins. Dock
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 import warnings
 from pathlib import Path
 
+import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+START_HERE = REPO / "notebooks" / "00_start_here.ipynb"
 PROBE_MARK = "MIXTURE-NOTEBOOKS-BINDER-PROBE "
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Installers every fresh venv has; repo2docker's base environment brings its own.
+INSTALLER_TOOLS = {"pip", "setuptools", "wheel"}
 
 pytestmark = pytest.mark.slow
 
@@ -99,8 +114,13 @@ class BinderEnv:
         self.venv, self.env = venv, env
         self.python = venv / "bin" / "python"
 
-    def run(self, *args, **kwargs) -> subprocess.CompletedProcess:
-        return _run(list(args), self.env, **kwargs)
+    def run(self, *args, env=None, **kwargs) -> subprocess.CompletedProcess:
+        return _run(list(args), env or self.env, **kwargs)
+
+    def script(self, code: str, *args, **kwargs):
+        """Run Python code in the environment; it prints one JSON line last, returned parsed."""
+        out = self.run(str(self.python), "-c", textwrap.dedent(code), *map(str, args), **kwargs).stdout
+        return json.loads(out.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -117,57 +137,178 @@ def binder_env(tmp_path_factory) -> BinderEnv:
     return BinderEnv(venv, env)
 
 
-def test_environment_is_consistent_and_complete(binder_env):
-    """pip check passes, the package installed from this checkout, no grading tool, widgets paired."""
+def _constraints() -> dict[str, str]:
+    """{normalised name: version} from binder/constraints.txt."""
+    pins = {}
+    for line in (BINDER / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+# Run inside the Binder venv: every installed distribution with its version, and the names
+# reachable from the students' packages (binder/requirements.txt, and mixlib) through their
+# requirements, with the extras those ask for (jupyter-events wants jsonschema[format-nongpl]);
+# requirements of extras nobody asks for, and markers that do not hold, left out.
+INSTALLED = """
+    import json, re, sys
+    from importlib.metadata import distributions
+    from packaging.requirements import Requirement
+
+    norm = lambda name: re.sub(r"[-_.]+", "-", name).lower()
+    dists = {norm(d.metadata["Name"]): d for d in distributions()}
+    roots = [norm(line) for line in open(sys.argv[1]).read().splitlines()
+             if line.strip() and not line.startswith(("#", "-"))] + ["mixlib"]
+    seen, todo = set(), [(name, "") for name in roots]
+    while todo:
+        name, extra = todo.pop()
+        if (name, extra) in seen or name not in dists:
+            continue
+        seen.add((name, extra))
+        for spec in dists[name].requires or []:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": extra}):
+                todo += [(norm(req.name), wanted) for wanted in ["", *sorted(req.extras)]]
+    needed = {name for name, _ in seen}
+    import mixlib
+    print(json.dumps({"prefix": sys.prefix, "mixlib": mixlib.__file__,
+                      "installed": {name: d.version for name, d in dists.items()},
+                      "needed": sorted(needed)}))
+"""
+
+
+def test_environment_is_the_students_packages_at_the_pins(binder_env):
+    """pip check passes; every installed package is pinned at its version and needed by a student
+    package (no test, book or grading tool got in); mixlib is this checkout."""
     binder_env.run(str(binder_env.python), "-m", "pip", "check")
-    report = binder_env.run(str(binder_env.python), "-c", textwrap.dedent("""
-        import importlib.util, json, sys
-        import mixlib, mixlib.plotting, mixlib.widgets
-        from importlib.metadata import version
-        print(json.dumps({
-            "prefix": sys.prefix,
-            "mixlib": mixlib.__file__,
-            "nbgrader": importlib.util.find_spec("nbgrader") is not None,
-            "ipywidgets": version("ipywidgets"),
-            "jupyterlab_widgets": version("jupyterlab_widgets"),
-        }))
-    """)).stdout
-    info = json.loads(report.strip().splitlines()[-1])
+    info = binder_env.script(INSTALLED, BINDER / "requirements.txt")
     assert Path(info["prefix"]).resolve() == binder_env.venv.resolve()
     assert Path(info["mixlib"]).resolve().is_relative_to(REPO / "mixlib"), (
         "postBuild should install this checkout (pip install --no-deps -e .), "
         f"but mixlib was imported from {info['mixlib']}")
-    assert not info["nbgrader"], "nbgrader is importable in the Binder environment: keep grading tools out"
-    pins = (BINDER / "requirements.txt").read_text(encoding="utf-8")
-    for name in ("ipywidgets", "jupyterlab_widgets"):
-        assert f"{name}=={info[name]}" in pins, f"{name} {info[name]} is not the pinned version"
+    pins = _constraints()
+    installed = {name: version for name, version in info["installed"].items()
+                 if name not in INSTALLER_TOOLS | {"mixlib"}}
+    off_pin = sorted(f"{name}=={version} (pinned: {pins.get(name, 'not at all')})"
+                     for name, version in installed.items() if pins.get(name) != version)
+    assert not off_pin, f"installed in the Binder environment at versions binder/constraints.txt does not pin: {off_pin}"
+    unneeded = sorted(set(installed) - set(info["needed"]))
+    assert not unneeded, (f"installed in the Binder environment but needed by no student package: "
+                          f"{unneeded} (test, book and grading tools stay out of binder/requirements.txt)")
 
 
-def test_widget_extension_is_installed(binder_env):
-    """The widget manager lab extension ships with jupyterlab_widgets: without it, 'model not found'."""
-    listing = binder_env.run(str(binder_env.venv / "bin" / "jupyter"), "labextension", "list")
-    text = listing.stdout + listing.stderr
-    assert "@jupyter-widgets/jupyterlab-manager" in text and "enabled" in text, text
+def _notebook_imports() -> dict[str, list[str]]:
+    """{module: [notebooks]} for every absolute import in the notebooks' code cells."""
+    transform = TransformerManager().transform_cell  # IPython syntax (%magics) to Python
+    found: dict[str, list[str]] = {}
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(transform(cell.source))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+                for name in names:
+                    if path.stem not in found.setdefault(name, []):
+                        found[name].append(path.stem)
+    return found
 
 
-def test_overrides_landed_where_jupyterlab_reads_them(binder_env):
-    """postBuild copies overrides.json into ${NB_PYTHON_PREFIX}/share/jupyter/lab/settings."""
-    landed = binder_env.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
-    assert landed.is_file(), "binder/postBuild did not install overrides.json"
-    assert json.loads(landed.read_text()) == json.loads((BINDER / "overrides.json").read_text())
-    # ... and that folder is the one this JupyterLab reads: <application directory>/settings.
-    paths = binder_env.run(str(binder_env.venv / "bin" / "jupyter"), "lab", "path").stdout
-    app_dir = next(line.split(":", 1)[1].strip() for line in paths.splitlines()
-                   if line.startswith("Application directory"))
-    assert Path(app_dir).resolve() / "settings" == landed.parent.resolve(), paths
-    notification = json.loads(landed.read_text())["@jupyterlab/apputils-extension:notification"]
-    assert notification["checkForUpdates"] is False and notification["fetchNews"] == "false"
+def test_every_module_the_notebooks_import_is_there(binder_env):
+    """What nbval cannot see: it runs the notebooks in .venv, which also holds the test tools."""
+    imports = _notebook_imports()
+    assert "mixlib" in imports and "numpy" in imports, f"the notebooks' imports were not found: {imports}"
+    failed = binder_env.script("""
+        import importlib, json, sys
+        failed = {}
+        for name in sys.argv[1:]:
+            try:
+                importlib.import_module(name)
+            except Exception as error:
+                failed[name] = f"{type(error).__name__}: {error}"
+        print(json.dumps(failed))
+    """, *sorted(imports), env=binder_env.env | {"MPLBACKEND": "Agg"})
+    assert not failed, "in the Binder environment: " + "; ".join(
+        f"{name} ({', '.join(imports[name])}): {error}" for name, error in failed.items())
 
 
-# Run inside the Binder venv: execute one notebook with nbclient and the python3 kernel, after
+@pytest.fixture(scope="module")
+def binder_lab(binder_env, tmp_path_factory):
+    """JupyterLab of the Binder environment on 127.0.0.1 with a token: (url, token)."""
+    home = tmp_path_factory.mktemp("binder-lab")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(24)
+    env = binder_env.env | {"JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+                            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+                            "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    cmd = [str(binder_env.venv / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={REPO / 'notebooks'}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    log = home / "lab.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, f"jupyter lab exited: {log.read_text(errors='replace')[-3000:]}"
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5).read()
+                break
+            assert time.monotonic() < deadline, f"jupyter lab did not answer: {log.read_text()[-3000:]}"
+            time.sleep(0.25)
+        yield url, token
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _get(binder_lab, path: str) -> str:
+    url, token = binder_lab
+    with urllib.request.urlopen(f"{url}/{path}?token={token}", timeout=30) as resp:
+        return resp.read().decode()
+
+
+def test_jupyterlab_loads_the_widget_manager(binder_lab):
+    """Without the widget manager extension (from jupyterlab_widgets) widgets say 'model not found'."""
+    page = _get(binder_lab, "lab")
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  page, re.DOTALL).group(1))
+    extensions = {e["name"] for e in config.get("federated_extensions", [])}
+    assert "@jupyter-widgets/jupyterlab-manager" in extensions, f"lab extensions: {sorted(extensions)}"
+    assert "@jupyter-widgets/jupyterlab-manager" not in config.get("disabledExtensions", [])
+
+
+def test_jupyterlab_applies_the_settings_overrides(binder_lab):
+    """postBuild's overrides.json reaches JupyterLab: its settings API reports them as defaults."""
+    overrides = json.loads((BINDER / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False}, "no news pop-up, no update check"
+    for plugin, values in overrides.items():
+        schema = json.loads(_get(binder_lab, f"lab/api/settings/{plugin}"))["schema"]
+        defaults = {key: schema["properties"].get(key, {}).get("default") for key in values}
+        assert defaults == values, (
+            f"JupyterLab's defaults for {plugin} are {defaults}, binder/overrides.json says {values}: "
+            "postBuild must copy it to ${NB_PYTHON_PREFIX}/share/jupyter/lab/settings/")
+
+
+# Run inside the Binder venv: execute a notebook with nbclient and the python3 kernel, after
 # appending a probe cell, and print what the probe reported.
-EXECUTE = textwrap.dedent("""
+EXECUTE = """
     import json, sys
+    from pathlib import Path
     import nbformat
     from nbclient import NotebookClient
 
@@ -175,28 +316,25 @@ EXECUTE = textwrap.dedent("""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import json as _json, sys as _sys\\n"
-        f"print({mark!r} + _json.dumps({{'prefix': _sys.prefix, 'executable': _sys.executable}}))"))
-    # 120 s per cell, far above any cell here (the slowest takes ~7 s). Now and then (about one
-    # run in ten under load, once in a quiet serial run) nbclient's asyncio zmq poll misses the
-    # execute reply's wake-up and sleeps until this timeout, then finds the reply waiting and
-    # carries on, with the kernel idle all along: a short timeout bounds that stall.
+        f"print({mark!r} + _json.dumps({{'prefix': _sys.prefix}}))"))
+    # 120 s per cell, far above any cell here. Now and then nbclient's asyncio zmq poll misses the
+    # execute reply's wake-up and sleeps until this timeout, then carries on: a short timeout
+    # bounds that stall.
     client = NotebookClient(nb, kernel_name="python3", timeout=120,
-                            resources={"metadata": {"path": str(__import__('pathlib').Path(path).parent)}})
+                            resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
     probe = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.output_type == "stream")
     print(json.dumps({"kernel": client.kernel_name, "probe": probe}))
-""")
+"""
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_binder_env(binder_env, notebook):
-    result = binder_env.run(str(binder_env.python), "-c", EXECUTE, str(notebook), PROBE_MARK,
-                            cwd=notebook.parent)
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+def test_start_here_runs_in_the_binder_kernel(binder_env):
+    """The first notebook a Binder user opens (the README's badge) runs, in this environment's kernel."""
+    report = binder_env.script(EXECUTE, START_HERE, PROBE_MARK, cwd=START_HERE.parent)
     assert report["kernel"] == "python3"
     probe = report["probe"].strip()
     assert probe.startswith(PROBE_MARK), f"the probe cell printed {report['probe']!r}"
     kernel = json.loads(probe.removeprefix(PROBE_MARK))
     assert Path(kernel["prefix"]).resolve() == binder_env.venv.resolve(), (
-        f"{notebook.name} ran in a kernel whose sys.prefix is {kernel['prefix']}, "
+        f"{START_HERE.name} ran in a kernel whose sys.prefix is {kernel['prefix']}, "
         f"not the Binder environment {binder_env.venv}")

@@ -4,13 +4,18 @@
   the ``notebooks`` extra, under their conda-forge names, with the same lower bounds. We chose lower
   bounds rather than exact pins there: conda-forge publishes some releases later than PyPI (and
   not every patch release), we cannot run conda here to prove an exact pin solves, and the exact,
-  tested pins already have a home in ``binder/requirements.txt`` (the pip route CI runs).
+  tested pins already have a home in ``binder/constraints.txt`` (the pip route CI runs).
   Besides those packages it may list only ``python`` (with the same floor as ``requires-python``)
   and ``pip``; a ``pip:`` section may not install this checkout (``-e .``), see README.
-- ``binder/requirements.txt`` pins every dependency of every extra at one exact version that
-  satisfies pyproject's range, and pins nothing loosely.
-- No grading tool (nbgrader) in the student environment: not in pyproject, not in the pins.
-- ``mixlib`` never imports scikit-learn (only the notebooks and tests compare against it).
+- ``binder/constraints.txt``, the one constraints file, pins every dependency of every extra at
+  one exact version that satisfies pyproject's range, and pins nothing loosely.
+- ``binder/requirements.txt``, what Binder installs, is ``-c constraints.txt`` and exactly the
+  students' packages (``project.dependencies`` + the ``notebooks`` extra), with no versions of its
+  own: no test, book or grading tool goes to Binder, and every version comes from the one file.
+- No grading tool (the packages of ``coursework/requirements-grader.txt``) in pyproject.toml or
+  either binder file: nbgrader lives in its own environment.
+- ``mixlib`` never imports scikit-learn (only the notebooks and tests compare against it), and
+  ``import mixlib`` loads neither scikit-learn nor the plotting libraries.
 
 Each failure names the package that drifted and the file to fix.
 """
@@ -25,7 +30,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml  # PyYAML comes with jupyterlab (jupyter-events) and is pinned in binder/requirements.txt
+import yaml  # PyYAML comes with jupyterlab (jupyter-events) and is pinned in binder/constraints.txt
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -33,7 +38,9 @@ from packaging.version import Version
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-PINS_FILE = REPO / "binder" / "requirements.txt"
+PINS_FILE = REPO / "binder" / "constraints.txt"
+BINDER_REQUIREMENTS = REPO / "binder" / "requirements.txt"
+GRADER_REQUIREMENTS = REPO / "coursework" / "requirements-grader.txt"
 ENV_FILE = REPO / "environment.yml"
 
 # PyPI name -> conda-forge name, where they differ. matplotlib-base is matplotlib without a GUI
@@ -41,7 +48,6 @@ ENV_FILE = REPO / "environment.yml"
 CONDA_NAMES = {"matplotlib": "matplotlib-base"}
 # Allowed in environment.yml beyond pyproject's packages.
 CONDA_EXTRAS = {"python", "pip"}
-GRADING_TOOLS = {"nbgrader"}
 
 
 def _requirements(strings) -> dict[str, Requirement]:
@@ -84,20 +90,46 @@ def conda_dependencies() -> dict[str, str]:
     return out
 
 
-def binder_pins() -> dict[str, tuple[str, str]]:
-    """{canonical name: (line, version)} from binder/requirements.txt (comments skipped)."""
-    pins = {}
-    for number, raw in enumerate(PINS_FILE.read_text(encoding="utf-8").splitlines(), 1):
+def _lines(path: Path):
+    """(line number, raw line, line without comment) for every line that is not blank/comment."""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+        if line:
+            yield number, raw, line
+
+
+def grading_tools() -> set[str]:
+    """The packages only the grading environment installs (coursework/requirements-grader.txt)."""
+    return {canonicalize_name(Requirement(line).name) for _, _, line in _lines(GRADER_REQUIREMENTS)}
+
+
+def binder_pins() -> dict[str, tuple[str, str]]:
+    """{canonical name: (line, version)} from binder/constraints.txt (comments skipped)."""
+    pins = {}
+    for number, raw, line in _lines(PINS_FILE):
         match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([A-Za-z0-9_.+!\-]+)", line)
-        assert match, (f"binder/requirements.txt line {number}: {raw!r} is not an exact pin "
+        assert match, (f"binder/constraints.txt line {number}: {raw!r} is not an exact pin "
                        "'name==version' (every install must be reproducible)")
         name = canonicalize_name(match.group(1))
-        assert name not in pins, f"binder/requirements.txt pins {match.group(1)} twice"
+        assert name not in pins, f"binder/constraints.txt pins {match.group(1)} twice"
         pins[name] = (raw, match.group(2))
     return pins
+
+
+def binder_requirements() -> tuple[list[str], dict[str, str]]:
+    """(option lines, {canonical name: raw line}) from binder/requirements.txt."""
+    options, names = [], {}
+    for number, raw, line in _lines(BINDER_REQUIREMENTS):
+        if line.startswith("-"):
+            options.append(line)
+            continue
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+", line), (
+            f"binder/requirements.txt line {number}: {raw!r} should be a bare package name: "
+            "its version comes from binder/constraints.txt")
+        name = canonicalize_name(line)
+        assert name not in names, f"binder/requirements.txt lists {line} twice"
+        names[name] = raw
+    return options, names
 
 
 # --- environment.yml ------------------------------------------------------------------------------
@@ -154,10 +186,10 @@ def test_environment_yml_pip_section_does_not_install_the_checkout():
                     "the README installs the checkout with 'python -m pip install --no-deps -e .'")
 
 
-# --- binder/requirements.txt ----------------------------------------------------------------------
+# --- binder/constraints.txt and binder/requirements.txt ----------------------------------------
 
 def test_binder_pins_parse_as_exact_pins():
-    assert binder_pins(), "binder/requirements.txt pins nothing"
+    assert binder_pins(), "binder/constraints.txt pins nothing"
 
 
 @pytest.mark.parametrize("name", sorted(all_requirements()))
@@ -165,25 +197,46 @@ def test_binder_pin_satisfies_pyproject_range(name):
     requirement = all_requirements()[name]
     pins = binder_pins()
     assert name in pins, (f"{requirement.name} is a dependency in pyproject.toml but is not pinned "
-                          "in binder/requirements.txt: run 'make pins'")
+                          "in binder/constraints.txt: run 'make pins'")
     line, version = pins[name]
     assert requirement.specifier.contains(Version(version), prereleases=True), (
-        f"binder/requirements.txt pins {line.strip()}, outside pyproject.toml's range "
+        f"binder/constraints.txt pins {line.strip()}, outside pyproject.toml's range "
         f"{requirement.name}{requirement.specifier}: bump the pin ('make pins') or the range")
 
 
 def test_binder_pins_do_not_pin_mixlib_itself():
     assert "mixlib" not in binder_pins(), (
-        "binder/requirements.txt pins mixlib: postBuild installs it from the checkout")
+        "binder/constraints.txt pins mixlib: postBuild installs it from the checkout")
+    assert "mixlib" not in binder_requirements()[1], (
+        "binder/requirements.txt names mixlib: postBuild installs it from the checkout")
+
+
+def test_binder_installs_the_students_packages_under_the_one_constraints_file():
+    options, names = binder_requirements()
+    assert options == ["-c constraints.txt"], (
+        f"binder/requirements.txt options are {options}: it should have exactly one, "
+        "'-c constraints.txt' (the exact pins, read relative to binder/)")
+    wanted, listed = set(student_requirements()), set(names)
+    others = sorted(listed - wanted)
+    assert not others, (
+        f"binder/requirements.txt installs {others}, which are not students' packages (pyproject.toml's "
+        "dependencies and 'notebooks' extra): test, book and grading tools stay out of Binder")
+    missing = sorted(wanted - listed)
+    assert not missing, (f"binder/requirements.txt is missing {missing} (pyproject.toml's dependencies "
+                         "or 'notebooks' extra): Binder would lack them")
 
 
 # --- no grading tools, mixlib without sklearn -----------------------------------------------------
 
 def test_no_grading_tools_in_the_student_environment():
-    in_pyproject = GRADING_TOOLS & set(all_requirements())
-    in_pins = GRADING_TOOLS & set(binder_pins())
-    assert not in_pyproject, f"pyproject.toml depends on {sorted(in_pyproject)}: keep grading tools out"
-    assert not in_pins, f"binder/requirements.txt pins {sorted(in_pins)}: keep grading tools out"
+    tools = grading_tools()
+    assert "nbgrader" in tools, "coursework/requirements-grader.txt should install nbgrader"
+    for where, names in (("pyproject.toml depends on", all_requirements()),
+                         ("binder/constraints.txt pins", binder_pins()),
+                         ("binder/requirements.txt installs", binder_requirements()[1])):
+        found = sorted(tools & set(names))
+        assert not found, (f"{where} {found}, which only the grading environment installs "
+                           "(coursework/requirements-grader.txt): keep grading tools out")
 
 
 def _imported_modules(path: Path):
@@ -209,8 +262,16 @@ def test_mixlib_sources_never_import_sklearn():
     assert not offenders, "mixlib must not import scikit-learn: " + "; ".join(offenders)
 
 
-def test_importing_mixlib_loads_no_sklearn():
-    code = ("import sys, mixlib, mixlib.plotting, mixlib.widgets; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", f"importing mixlib loaded {out.stdout.strip()}"
+def test_importing_mixlib_loads_no_sklearn_and_no_plotting_libraries():
+    """``import mixlib`` is the numerics alone; ``mixlib.plotting`` and ``mixlib.widgets`` add the
+    plotting libraries, never scikit-learn."""
+    code = ("import sys\n"
+            "loaded = lambda: sorted(m for m in ('sklearn', 'matplotlib', 'ipywidgets') if m in sys.modules)\n"
+            "import mixlib\n"
+            "print(loaded())\n"
+            "import mixlib.plotting, mixlib.widgets\n"
+            "print('sklearn' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}).stdout.split("\n")
+    assert out[0] == "[]", f"import mixlib loaded {out[0]}: the numerics should need none of them"
+    assert out[1] == "False", "importing mixlib.plotting and mixlib.widgets loaded scikit-learn"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from . import lab, latency
+from . import latency, page, server
 
 
 def _require_browser():
-    reason = lab.browser_unavailable_reason()
+    reason = page.browser_unavailable_reason()
     if reason is None:
         return
     if os.environ.get("CI") == "true":
@@ -30,13 +30,13 @@ def _require_browser():
 def lab_server():
     """JupyterLab from ``make lab`` on a free port with a random token; stopped at the end."""
     _require_browser()
-    with lab.jupyterlab() as server:
-        yield server
+    with server.jupyterlab() as lab:
+        yield lab
 
 
 @pytest.fixture(scope="session")
 def browser(lab_server):
-    with lab.chromium() as b:
+    with page.chromium() as b:
         yield b
 
 

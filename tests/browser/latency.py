@@ -1,5 +1,10 @@
 """Widget latencies measured in the browser: time from a student's change (key press, mouse
-release, click) to the new figure image in the page. Reported, never asserted."""
+release, click) to the new figure image in the page. Reported, never asserted.
+
+``measure_change`` times one change (``js/latency_arm.js`` watches the figure's image);
+``LatencyLog`` collects every change of a session and writes the tables ``make screenshots``
+publishes (docs/widget-latency.md and the README's latency table).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,46 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))  # machine.py: a script
 from machine import describe  # noqa: E402
 
+from .page import js  # noqa: E402
+
 LAST_LOG = None
+
+
+@dataclass
+class Change:
+    """One student action on a widget and what it took to see the new figure."""
+
+    control: str
+    how: str
+    latency_ms: float | None
+    figure_changed: bool
+    note: str = ""
+
+
+def measure_change(page, box, act, control: str, how: str, timeout_s: float) -> Change:
+    """Do ``act()`` on the widget ``box`` (a locator) and wait up to ``timeout_s`` for a new
+    figure image in it. ``latency_ms`` is from the last key / pointer / change event before the
+    new image to the image; None when the figure did not change (the caller decides if it must)."""
+    if not box.evaluate(js("latency_arm")):
+        raise AssertionError(f"no figure image in the widget to time {how} on {control!r}")
+    try:
+        act()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            state = page.evaluate(js("latency_read"), False)
+            if state["changed"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+    finally:
+        page.evaluate(js("latency_read"), True)
+    latency = state["t1"] - state["t0"] if state["changed"] and state["t0"] is not None else None
+    return Change(control, how, latency, state["changed"], "" if state["changed"] else "figure unchanged")
 
 
 def _chromium_version() -> str:

@@ -10,7 +10,7 @@ import pytest
 
 import mixlib.widgets
 
-from . import lab
+from . import explorers, page, server
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +21,16 @@ def _stem(notebook):
     return notebook.rsplit(".", 1)[0]
 
 
-@pytest.mark.parametrize("notebook", lab.notebook_names())
+@pytest.mark.parametrize("notebook", server.notebook_names())
 def test_notebook_in_jupyterlab(notebook, lab_server, browser, latency_log, docs_dir):
-    nb = lab.LabNotebook(browser, lab_server, notebook)
+    nb = page.LabNotebook(browser, lab_server, notebook)
     try:
         nb.open()
         # What a student sees on opening, before running anything: saved outputs, saved widgets.
         state = nb.wait_widgets_rendered(timeout_s=20)
         assert not state["errorDisplaying"], f"{notebook}: 'Error displaying widget' on opening"
         cells = nb.run_all()
-        errors = nb.error_outputs(cells)
+        errors = page.error_outputs(cells)
         assert not errors, f"{notebook}: error output outside cells tagged raises-exception:\n" + "\n".join(errors)
 
         state = nb.wait_widgets_rendered()
@@ -39,22 +39,20 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser, latency_log, docs
             f"{notebook}: only {state['rendered']} of {state['views']} widget views rendered; "
             f"browser console errors: {nb.console_errors[-5:]}")
 
-        explorers = nb.explorers(cells, WIDGET_FUNCTIONS)
-        if docs_dir is not None and explorers:
-            nb.screenshot(explorers[0], docs_dir / "screenshots" / f"{_stem(notebook)}.png")
-        for handle in explorers:
+        found = explorers.find_explorers(nb, cells, WIDGET_FUNCTIONS)
+        if docs_dir is not None and found:
+            nb.screenshot(found[0].locator, docs_dir / "screenshots" / f"{_stem(notebook)}.png")
+        for handle in found:
             try:
-                nb.check_readouts(handle, "Run All")
-                nb.drive(handle)
-                problems = handle.locator.evaluate(
-                    "(el) => [...el.querySelectorAll('.jp-OutputArea-output[data-mime-type="
-                    "\"application/vnd.jupyter.stderr\"]')].map(o => o.textContent.slice(-500))")
+                explorers.check_readouts(nb, handle, "Run All")
+                explorers.drive(nb, handle)
+                problems = handle.locator.evaluate(page.js("widget_errors"))
                 assert not problems, f"{notebook}, {handle.name}: errors inside the widget:\n" + "\n".join(problems)
             finally:
                 latency_log.add(notebook, handle.name, handle.changes)
 
         assert not nb.outputs_text_has("Error displaying widget"), f"{notebook}: 'Error displaying widget' in the page"
-        errors = nb.error_outputs(nb.page.evaluate(lab.JS_CELLS))
+        errors = page.error_outputs(nb.saved_cells())
         assert not errors, f"{notebook}: error output after using the widgets:\n" + "\n".join(errors)
     finally:
         nb.close()
