@@ -26,6 +26,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    "sphinx.ext.githubpages",  # .nojekyll, for a fork that publishes from a branch
 ]
 
 root_doc = "index"
