@@ -113,8 +113,8 @@ def landing_page(readme: str, repo: Repository, notebooks: list[Path]) -> str:
               f"(Binder takes a few minutes to start). The course's code and tests: "
               f"[{repo.owner}/{repo.name}](https://github.com/{repo.owner}/{repo.name}).")
     body = "\n\n".join([title, *paragraphs, launch, "## For students\n" + students.strip()])
-    body = rewrite_links(body, "", repo, keep=lambda p: p.startswith(("notebooks/", "docs/screenshots/"))
-                         and (REPO / p).exists())
+    pages = {f"notebooks/{nb.name}" for nb in notebooks}
+    body = rewrite_links(body, "", repo, keep=lambda p: p in pages)
     toctree = ["", "```{toctree}", ":hidden:", ":caption: The notebooks", ""]
     toctree += [f"notebooks/{nb.stem}" for nb in notebooks]
     toctree += ["```", "", "```{toctree}", ":hidden:", ":caption: For instructors", "",
