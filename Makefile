@@ -9,7 +9,7 @@ VENV ?= .venv
 # the students' packages alone, under the same file).
 PINS := binder/constraints.txt
 # Every extra whose pins live in $(PINS): 'make pins' installs them all to refresh it.
-PIN_EXTRAS := notebooks,test
+PIN_EXTRAS := notebooks,test,book
 PORT ?= 8888
 # Empty TOKEN: JupyterLab makes a random token and prints the URL with it. Never an empty token.
 TOKEN ?=
@@ -37,6 +37,7 @@ help:
 	@echo "make nbdime       readable notebook diffs in git (nbdime as diff driver, this repo only)"
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
 	@echo "make pins         refresh binder/constraints.txt from the newest releases"
+	@echo "make book         build the course website into build/book/ (offline; .venv-book)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -124,7 +125,7 @@ pins: | check-python
 	@echo "$(PINS) refreshed: run 'make notebooks test' and commit both."
 
 clean:
-	rm -rf $(VENV) .venv-latest .venv-pins .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-latest .venv-pins .venv-book .pytest_cache .hypothesis build
 
 # ---- Coursework (coursework/, issue 6) ------------------------------------------------------
 # nbgrader is an instructor tool that adds JupyterLab extensions: it lives in its own environment,
@@ -167,3 +168,26 @@ test-coursework: $(VENV)/.test-installed
 screenshots: $(VENV)/.test-installed
 	rm -f docs/screenshots/*.png
 	MIXNB_DOCS_DIR=docs $(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS)
+
+# ---- The course as a website (build/book/, issue 17) -------------------------------------------
+# Sphinx + myst-nb + sphinx-book-theme render the saved notebooks (never executed), the README's
+# student part, the coursework README and the mixlib API reference. The book tools live in their
+# own environment, .venv-book (the 'book' extra, pinned in binder/constraints.txt), never in .venv
+# or on Binder. Offline: MathJax comes from the npm registry at build time and is served from the
+# site. tests/test_book.py opens every page in Chromium.
+#   make book    build build/book/ (open build/book/index.html, or serve it:
+#                python3 -m http.server -d build/book 8000 --bind 127.0.0.1)
+BOOK_VENV ?= .venv-book
+BOOK_BIN := $(BOOK_VENV)/bin
+.PHONY: book
+
+$(BOOK_VENV)/.installed: pyproject.toml $(PINS) | check-python
+	$(PYTHON) -m venv $(BOOK_VENV)
+	$(BOOK_BIN)/python -m pip install --quiet --upgrade pip
+	$(BOOK_BIN)/python -m pip install --quiet -c $(PINS) -e ".[notebooks,book]"
+	touch $@
+
+book: $(BOOK_VENV)/.installed
+	$(BOOK_BIN)/python book/stage.py
+	$(BOOK_BIN)/sphinx-build -b html -q -W --keep-going -c book -d build/book-doctrees build/book-src build/book
+	@echo "The website: build/book/index.html"
