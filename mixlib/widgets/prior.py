@@ -1,0 +1,170 @@
+"""Notebook 08: how strong a prior? The MAP fit against the ML fit as the prior's scale changes."""
+
+from __future__ import annotations
+
+import warnings
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .._checks import as_data
+from ..density import log_likelihood, pdf
+from ..em import fit_em
+from ..params import check_params
+from ..plotting.core import MIXTURE_COLOUR, PALETTE
+from ..plotting.model_choice import draw_fit_lines, fit_legend, update_fit_lines
+from ..priors import ConjugatePrior
+from ..result import ConvergenceWarning, DegenerateFitWarning
+from ._base import Explorer, float_slider, new_figure
+
+# The slider moves the prior's scale and shrinkage by powers of ten around the default.
+LOG10_RANGE = (-6.0, 2.0)
+
+
+def prior_at(base, log10_scale, log10_shrinkage):
+    """``base`` with its scale and shrinkage multiplied by ``10**log10_scale`` and ``10**log10_shrinkage``.
+
+    Examples
+    --------
+    >>> p = prior_at(ConjugatePrior(0.0, 0.01, 3.0, 2.0), -1.0, 2.0)
+    >>> round(p.scale, 6), round(p.shrinkage, 6)
+    (0.2, 1.0)
+    """
+    return ConjugatePrior(base.mean, base.shrinkage * 10.0**log10_shrinkage, base.dof,
+                          base.scale * 10.0**log10_scale, base.dirichlet)
+
+
+def quiet_fit(x, start, prior=None, **kwargs):
+    """``fit_em(x, start, prior=prior)`` with its warnings collected instead of shown.
+
+    Returns
+    -------
+    (FitResult, list of warning categories' names)
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = fit_em(x, start, prior=prior, **kwargs)
+    names = sorted({w.category.__name__ for w in caught
+                    if issubclass(w.category, (ConvergenceWarning, DegenerateFitWarning))})
+    return fit, names
+
+
+def readout_texts(x, map_fit, map_warnings, ml_fit, units="minutes"):
+    """The readouts' text for a MAP fit and the ML fit of ``x`` (used by the widget and ``expected``)."""
+    flag = f" ({', '.join(map_warnings)})" if map_warnings else ""
+    return {
+        "smallest_sd": (f"smallest sd: MAP {map_fit.params.sds.min():.3g}, "
+                        f"ML {ml_fit.params.sds.min():.3g} {units}{flag}"),
+        "log_likelihood": (f"log-likelihood: MAP {log_likelihood(x, map_fit.params):.2f}, "
+                           f"ML {log_likelihood(x, ml_fit.params):.2f}"),
+        "log_prior": f"log prior at the MAP fit: {map_fit.log_prior:.2f}",
+    }
+
+
+def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", units="minutes",
+                   n_curve=25):
+    """Slide the prior's scale and shrinkage: the MAP fit against the ML fit, from one start.
+
+    Parameters
+    ----------
+    x : 1-D array-like of real numbers (for example the Old Faithful waiting times)
+    start : MixtureParams, the start of every fit (a start that collapses without a prior shows
+        the cure best, such as notebook 06's spike at 78 minutes)
+    prior : ConjugatePrior or None
+        The prior at slider values 0 (``None``: ``ConjugatePrior.default(x, start.k)``,
+        Fraley and Raftery's default). The sliders multiply its scale and shrinkage by powers of 10.
+    xlabel, units : str, axis label and the data's units for the readouts
+    n_curve : int, scales at which the right panel's curve is computed
+
+    Returns
+    -------
+    Explorer with controls ``log10_scale`` and ``log10_shrinkage`` (FloatSliders, update on
+    release), readouts ``smallest_sd``, ``log_likelihood`` and ``log_prior``, and attributes
+    ``fit_artists`` (the MAP fit's lines; ``ml_line`` is the ML mixture), ``curve_line`` and
+    ``marker`` (smallest MAP sd against the scale, and the current scale), ``ml_fit`` and
+    ``current_fit``.
+    """
+    x = as_data(x)
+    start = check_params(start)
+    base = ConjugatePrior.default(x, start.k) if prior is None else prior
+    if not isinstance(base, ConjugatePrior):
+        raise TypeError(f"prior: expected a ConjugatePrior or None, got {type(base).__name__}")
+    ml_fit, _ = quiet_fit(x, start)
+
+    fig, (ax_fit, ax_sd) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1])
+    map_fit, _ = quiet_fit(x, start, base)
+    fit_artists = draw_fit_lines(ax_fit, x, map_fit.params, max_k=start.k, xlabel=xlabel)
+    (ml_line,) = ax_fit.plot(fit_artists["grid"], np.zeros_like(fit_artists["grid"]),
+                             color=MIXTURE_COLOUR, lw=1, ls=":", label="ML mixture")
+    fit_artists["mixture"].set_label("MAP mixture")
+    ml_line.set_ydata(pdf(fit_artists["grid"], ml_fit.params))
+    fit_legend(ax_fit, fit_artists, fontsize="x-small", loc="upper left")
+    heights = max(bar.get_height() for bar in fit_artists["bars"])
+    ax_fit.set_ylim(0, 1.6 * heights)  # the ML spike is far off the top: its line leaves the view
+
+    ax_sd.set_xscale("log")
+    ax_sd.set_yscale("log")
+    ax_sd.axhline(ml_fit.params.sds.min(), color=MIXTURE_COLOUR, lw=1, ls=":",
+                  label="ML (at the sd floor)" if ml_fit.degenerate else "ML")
+    (curve_line,) = ax_sd.plot([], [], color=PALETTE[0], marker=".", label="MAP")
+    (marker,) = ax_sd.plot([], [], ls="none", marker="o", ms=10, mfc="none", mec=PALETTE[1])
+    ax_sd.set_xlabel(f"prior scale ({units} squared)")
+    ax_sd.set_ylabel(f"smallest sd ({units})")
+    ax_sd.legend(fontsize="x-small", loc="lower right")
+    fig.tight_layout()
+
+    controls = {
+        "log10_scale": float_slider("log10(scale / default)", 0.0, *LOG10_RANGE, 0.5, ".1f"),
+        "log10_shrinkage": float_slider("log10(shrinkage / default)", 0.0, *LOG10_RANGE, 0.5, ".1f"),
+    }
+    readouts = {name: widgets.HTML() for name in ("smallest_sd", "log_likelihood", "log_prior")}
+    state = {"shrinkage": None}
+    explorer = None
+
+    def curve(log10_shrinkage):
+        exponents = np.linspace(*LOG10_RANGE, n_curve)
+        priors = [prior_at(base, e, log10_shrinkage) for e in exponents]
+        sds = [quiet_fit(x, start, p)[0].params.sds.min() for p in priors]
+        return [p.scale for p in priors], sds
+
+    def show(_=None):
+        log10_scale = controls["log10_scale"].value
+        log10_shrinkage = controls["log10_shrinkage"].value
+        current = prior_at(base, log10_scale, log10_shrinkage)
+        fit, caught = quiet_fit(x, start, current)
+        update_fit_lines(fit_artists, fit.params)
+        if state["shrinkage"] != log10_shrinkage:  # the curve depends on the shrinkage only
+            curve_line.set_data(*curve(log10_shrinkage))
+            ax_sd.relim()
+            ax_sd.autoscale_view()
+            state["shrinkage"] = log10_shrinkage
+        marker.set_data([current.scale], [fit.params.sds.min()])
+        ax_sd.set_title(f"shrinkage {current.shrinkage:.3g}, scale {current.scale:.3g}",
+                        fontsize="small")
+        for key, text in readout_texts(x, fit, caught, ml_fit, units).items():
+            readouts[key].value = text
+        state["fit"] = fit
+        if explorer is not None:
+            explorer.current_fit = fit
+            explorer.redraw()
+
+    def expected():
+        current = prior_at(base, controls["log10_scale"].value, controls["log10_shrinkage"].value)
+        fit, caught = quiet_fit(x, start, current)
+        return readout_texts(x, fit, caught, quiet_fit(x, start)[0], units)
+
+    show()
+    explorer = Explorer(controls, fig, readouts, expected=expected)
+    explorer.fit_artists = fit_artists
+    explorer.ml_line = ml_line
+    explorer.curve_line = curve_line
+    explorer.marker = marker
+    explorer.ml_fit = ml_fit
+    explorer.base_prior = base
+    explorer.current_fit = state["fit"]
+    for control in controls.values():
+        control.observe(show, names="value")
+    plt.close(fig)
+    return explorer
+
