@@ -302,3 +302,31 @@ def test_default_prior_bad_data():
         ConjugatePrior.default([1.0, np.nan, 2.0], 2)
     with pytest.raises(ValueError, match="^k: must be >= 1"):
         ConjugatePrior.default([1.0, 2.0], 0)
+
+
+# ---- the anchor: R's mclust with priorControl() ------------------------------------------------
+
+def test_map_fit_agrees_with_mclust():
+    """notebooks/data/mclust_faithful_prior.json: Mclust(x, G=2, modelNames="V",
+    prior=priorControl()) at a tight tolerance, on both Old Faithful variables."""
+    import json
+    from pathlib import Path
+
+    recorded = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "data"
+                           / "mclust_faithful_prior.json").read_text())
+    data = mixlib.datasets.old_faithful()
+    for record in recorded["fits"]:
+        x = data[record["variable"]]
+        hyper = record["default_prior_k2"]
+        prior = ConjugatePrior.default(x, 2)
+        assert (prior.shrinkage, prior.dof) == (hyper["shrinkage"], hyper["dof"])
+        assert prior.mean == pytest.approx(hyper["mean"], rel=1e-13)
+        assert prior.scale == pytest.approx(hyper["scale"], rel=1e-13)
+        r = record["map_k2_tight_tol"]
+        fit = mixlib.fit_em(x, k=2, prior="default", tol=1e-14).params.sorted_by_mean()
+        np.testing.assert_allclose(fit.weights, r["weights"], rtol=1e-6)
+        np.testing.assert_allclose(fit.means, r["means"], rtol=1e-7)
+        np.testing.assert_allclose(fit.sds ** 2, r["variances"], rtol=1e-6)
+        assert mixlib.log_likelihood(x, fit) == pytest.approx(r["log_likelihood"], abs=1e-6)
+        # mclust's BIC is minus ours
+        assert -mixlib.bic(x, fit) == pytest.approx(r["bic"], abs=1e-5)
