@@ -19,7 +19,7 @@ from ..result import ConvergenceWarning, DegenerateFitWarning
 from ._base import Explorer, float_slider, new_figure
 
 # The slider moves the prior's scale and shrinkage by powers of ten around the default.
-LOG10_RANGE = (-6.0, 2.0)
+LOG10_RANGE = (-4.0, 1.0)
 
 
 def prior_at(base, log10_scale, log10_shrinkage):
@@ -63,7 +63,7 @@ def readout_texts(x, map_fit, map_warnings, ml_fit, units="minutes"):
 
 
 def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", units="minutes",
-                   n_curve=25):
+                   n_curve=11):
     """Slide the prior's scale and shrinkage: the MAP fit against the ML fit, from one start.
 
     Parameters
