@@ -149,13 +149,45 @@ def log_jacobian(spread, k, equal_sds=False) -> float:
 
     Each mean scales by ``spread`` and each variance by ``spread**2``, so the density of the
     prior over them falls by ``spread`` per mean and ``spread**2`` per variance.
+
+    Parameters
+    ----------
+    spread : float > 0, the standardising scale
+    k : int, the number of components
+    equal_sds : bool, one common variance instead of ``k``
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(log_jacobian(np.e, 2), 12), round(log_jacobian(np.e, 2, equal_sds=True), 12)
+    (-6.0, -4.0)
     """
     n_variances = 1 if equal_sds else k
     return -(k + 2 * n_variances) * float(np.log(spread))
 
 
 def log_prior_density(prior, weights, means, sds, equal_sds):
-    """``prior.log_density`` on plain arrays, unchecked (EM calls it every iteration)."""
+    """``prior.log_density`` on plain arrays, unchecked (EM calls it every iteration).
+
+    Parameters
+    ----------
+    prior : ConjugatePrior
+    weights, means, sds : 1-D arrays of one length K
+    equal_sds : bool
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> prior = ConjugatePrior(0.0, 1.0, 2.0, 2.0)
+    >>> round(log_prior_density(prior, np.ones(1), np.zeros(1), np.ones(1), False), 4)
+    -1.9189
+    """
     k = len(means)
     variances = np.square(sds)
     kappa, nu, varsigma2 = prior.shrinkage, prior.dof, prior.scale
@@ -185,6 +217,23 @@ def posterior_mode(prior, mass, means, scatter, equal_sds=False):
         pi_k      = (n_k + alpha - 1) / (n + K (alpha - 1))
 
     With equal sds the numerators add over k and the divisor is ``n + K + nu + 2``.
+
+    Parameters
+    ----------
+    prior : ConjugatePrior (in the units of the data the moments come from)
+    mass, means, scatter : 1-D arrays of length K (n_k, xbar_k, W_k)
+    equal_sds : bool
+
+    Returns
+    -------
+    (weights, means, variances), three arrays of length K
+
+    Examples
+    --------
+    >>> prior = ConjugatePrior(mean=0.0, shrinkage=1.0, dof=1.0, scale=1.0)
+    >>> w, m, v = posterior_mode(prior, np.array([4.0]), np.array([5.0]), np.array([8.0]))
+    >>> w.tolist(), m.tolist(), v.tolist()   # mean 4 x 5 / (4 + 1); (1 + 8 + 4/5 x 25) / (4 + 4)
+    ([1.0], [4.0], [3.625])
     """
     kappa, nu = prior.shrinkage, prior.dof
     k = mass.size
@@ -200,7 +249,25 @@ def posterior_mode(prior, mass, means, scatter, equal_sds=False):
 
 
 def check_prior(prior, x, k) -> ConjugatePrior | None:
-    """``None``, ``"default"`` (``ConjugatePrior.default(x, k)``) or a ``ConjugatePrior``."""
+    """``None``, ``"default"`` (``ConjugatePrior.default(x, k)``) or a ``ConjugatePrior``.
+
+    Parameters
+    ----------
+    prior : the ``prior`` argument of ``fit_em`` or ``em_step``
+    x : 1-D float array, the data (for "default")
+    k : int, the number of components (for "default")
+
+    Returns
+    -------
+    ConjugatePrior or None
+
+    Examples
+    --------
+    >>> check_prior("default", np.array([0.0, 1.0, 2.0, 3.0]), 2).dof
+    3.0
+    >>> check_prior(None, np.zeros(3), 2) is None
+    True
+    """
     if prior is None or isinstance(prior, ConjugatePrior):
         return prior
     if isinstance(prior, str):

@@ -41,6 +41,13 @@ def quiet_fit(x, start, prior=None, **kwargs):
     Returns
     -------
     (FitResult, list of warning categories' names)
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> fit, caught = quiet_fit([0.0, 0.0, 0.0, 1.0, 2.0], mixlib.MixtureParams([0.5, 0.5], [0, 1.5], [0.5, 0.5]))
+    >>> caught
+    ['DegenerateFitWarning']
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
