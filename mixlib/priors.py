@@ -24,7 +24,7 @@ from scipy.special import gammaln
 from ._checks import as_data, check_int
 from .params import check_params
 
-# mclust's priorControl() defaults (Fraley and Raftery 2007, section 3.3), for d = 1.
+# mclust's priorControl() defaults (its defaultPrior; Fraley and Raftery 2007), for d = 1.
 DEFAULT_SHRINKAGE = 0.01
 DEFAULT_DOF = 3.0  # d + 2
 
