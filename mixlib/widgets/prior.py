@@ -82,7 +82,7 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
         The prior at slider values 0 (``None``: ``ConjugatePrior.default(x, start.k)``,
         Fraley and Raftery's default). The sliders multiply its scale and shrinkage by powers of 10.
     xlabel, units : str, axis label and the data's units for the readouts
-    n_curve : int, scales at which the right panel's curve is computed
+    n_curve : int, scales at which the right panel's curve is computed (11: every slider step)
 
     Returns
     -------
@@ -100,7 +100,17 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
     ml_fit, _ = quiet_fit(x, start)
 
     fig, (ax_fit, ax_sd) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1])
-    map_fit, _ = quiet_fit(x, start, base)
+    # Fits by (log10 scale, log10 shrinkage): the curve's points are slider positions (steps of
+    # 0.5), so after a shrinkage change every scale the slider offers is already fitted.
+    fits = {}
+
+    def fit_at(log10_scale, log10_shrinkage):
+        key = (round(log10_scale, 9), round(log10_shrinkage, 9))
+        if key not in fits:
+            fits[key] = quiet_fit(x, start, prior_at(base, log10_scale, log10_shrinkage))
+        return fits[key]
+
+    map_fit, _ = fit_at(0.0, 0.0)
     fit_artists = draw_fit_lines(ax_fit, x, map_fit.params, max_k=start.k, xlabel=xlabel)
     (ml_line,) = ax_fit.plot(fit_artists["grid"], np.zeros_like(fit_artists["grid"]),
                              color=MIXTURE_COLOUR, lw=1, ls=":", label="ML mixture")
@@ -128,18 +138,16 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
     readouts = {name: widgets.HTML() for name in ("smallest_sd", "log_likelihood", "log_prior")}
     state = {"shrinkage": None}
     explorer = None
-
     def curve(log10_shrinkage):
         exponents = np.linspace(*LOG10_RANGE, n_curve)
-        priors = [prior_at(base, e, log10_shrinkage) for e in exponents]
-        sds = [quiet_fit(x, start, p)[0].params.sds.min() for p in priors]
-        return [p.scale for p in priors], sds
+        scales = [prior_at(base, e, log10_shrinkage).scale for e in exponents]
+        return scales, [fit_at(e, log10_shrinkage)[0].params.sds.min() for e in exponents]
 
     def show(_=None):
         log10_scale = controls["log10_scale"].value
         log10_shrinkage = controls["log10_shrinkage"].value
         current = prior_at(base, log10_scale, log10_shrinkage)
-        fit, caught = quiet_fit(x, start, current)
+        fit, caught = fit_at(log10_scale, log10_shrinkage)
         update_fit_lines(fit_artists, fit.params)
         if state["shrinkage"] != log10_shrinkage:  # the curve depends on the shrinkage only
             curve_line.set_data(*curve(log10_shrinkage))
