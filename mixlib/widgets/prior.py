@@ -1,4 +1,9 @@
-"""Notebook 08: how strong a prior? The MAP fit against the ML fit as the prior's scale changes."""
+"""Notebook 08: how strong a prior? The MAP fit against the ML fit as the prior's scale changes.
+
+One slider, the scale: every position it offers is fitted when the widget is built (the right
+panel's curve), so moving it only redraws. A shrinkage slider would refit the whole curve on
+every move (seconds on a busy machine); ``prior_explorer(..., prior=...)`` sets the shrinkage.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from ..priors import ConjugatePrior
 from ..result import ConvergenceWarning, DegenerateFitWarning
 from ._base import Explorer, float_slider, new_figure
 
-# The slider moves the prior's scale and shrinkage by powers of ten around the default.
+# The slider moves the prior's scale by powers of ten around the given prior's.
 LOG10_RANGE = (-4.0, 1.0)
 
 
@@ -71,7 +76,7 @@ def readout_texts(x, map_fit, map_warnings, ml_fit, units="minutes"):
 
 def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", units="minutes",
                    n_curve=11):
-    """Slide the prior's scale and shrinkage: the MAP fit against the ML fit, from one start.
+    """Slide the prior's scale: the MAP fit against the ML fit, from one start.
 
     Parameters
     ----------
@@ -79,15 +84,15 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
     start : MixtureParams, the start of every fit (a start that collapses without a prior shows
         the cure best, such as notebook 06's spike at 78 minutes)
     prior : ConjugatePrior or None
-        The prior at slider values 0 (``None``: ``ConjugatePrior.default(x, start.k)``,
-        Fraley and Raftery's default). The sliders multiply its scale and shrinkage by powers of 10.
+        The prior at slider value 0 (``None``: ``ConjugatePrior.default(x, start.k)``,
+        Fraley and Raftery's default). The slider multiplies its scale by powers of 10.
     xlabel, units : str, axis label and the data's units for the readouts
-    n_curve : int, scales at which the right panel's curve is computed (11: every slider step)
+    n_curve : int, scales at which the right panel's curve is computed (11: every slider step,
+        so that moving the slider never waits for a fit)
 
     Returns
     -------
-    Explorer with controls ``log10_scale`` and ``log10_shrinkage`` (FloatSliders, update on
-    release), readouts ``smallest_sd``, ``log_likelihood`` and ``log_prior``, and attributes
+    Explorer with control ``log10_scale`` (a FloatSlider, updates on release), readouts ``smallest_sd``, ``log_likelihood`` and ``log_prior``, and attributes
     ``fit_artists`` (the MAP fit's lines; ``ml_line`` is the ML mixture), ``curve_line`` and
     ``marker`` (smallest MAP sd against the scale, and the current scale), ``ml_fit`` and
     ``current_fit``.
@@ -100,17 +105,16 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
     ml_fit, _ = quiet_fit(x, start)
 
     fig, (ax_fit, ax_sd) = new_figure(1, 2, figsize=(10, 3.8), width_ratios=[1.4, 1])
-    # Fits by (log10 scale, log10 shrinkage): the curve's points are slider positions (steps of
-    # 0.5), so after a shrinkage change every scale the slider offers is already fitted.
+    # Fits by log10 scale: the curve's points are the slider's positions (steps of 0.5)
     fits = {}
 
-    def fit_at(log10_scale, log10_shrinkage):
-        key = (round(log10_scale, 9), round(log10_shrinkage, 9))
+    def fit_at(log10_scale):
+        key = round(log10_scale, 9)
         if key not in fits:
-            fits[key] = quiet_fit(x, start, prior_at(base, log10_scale, log10_shrinkage))
+            fits[key] = quiet_fit(x, start, prior_at(base, log10_scale, 0.0))
         return fits[key]
 
-    map_fit, _ = fit_at(0.0, 0.0)
+    map_fit, _ = fit_at(0.0)
     fit_artists = draw_fit_lines(ax_fit, x, map_fit.params, max_k=start.k, xlabel=xlabel)
     (ml_line,) = ax_fit.plot(fit_artists["grid"], np.zeros_like(fit_artists["grid"]),
                              color=MIXTURE_COLOUR, lw=1, ls=":", label="ML mixture")
@@ -133,27 +137,21 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
 
     controls = {
         "log10_scale": float_slider("log10(scale / default)", 0.0, *LOG10_RANGE, 0.5, ".1f"),
-        "log10_shrinkage": float_slider("log10(shrinkage / default)", 0.0, *LOG10_RANGE, 0.5, ".1f"),
     }
     readouts = {name: widgets.HTML() for name in ("smallest_sd", "log_likelihood", "log_prior")}
-    state = {"shrinkage": None}
+    state = {}
     explorer = None
-    def curve(log10_shrinkage):
-        exponents = np.linspace(*LOG10_RANGE, n_curve)
-        scales = [prior_at(base, e, log10_shrinkage).scale for e in exponents]
-        return scales, [fit_at(e, log10_shrinkage)[0].params.sds.min() for e in exponents]
+    exponents = np.linspace(*LOG10_RANGE, n_curve)
+    curve_line.set_data([prior_at(base, e, 0.0).scale for e in exponents],
+                        [fit_at(e)[0].params.sds.min() for e in exponents])
+    ax_sd.relim()
+    ax_sd.autoscale_view()
 
     def show(_=None):
         log10_scale = controls["log10_scale"].value
-        log10_shrinkage = controls["log10_shrinkage"].value
-        current = prior_at(base, log10_scale, log10_shrinkage)
-        fit, caught = fit_at(log10_scale, log10_shrinkage)
+        current = prior_at(base, log10_scale, 0.0)
+        fit, caught = fit_at(log10_scale)
         update_fit_lines(fit_artists, fit.params)
-        if state["shrinkage"] != log10_shrinkage:  # the curve depends on the shrinkage only
-            curve_line.set_data(*curve(log10_shrinkage))
-            ax_sd.relim()
-            ax_sd.autoscale_view()
-            state["shrinkage"] = log10_shrinkage
         marker.set_data([current.scale], [fit.params.sds.min()])
         ax_sd.set_title(f"shrinkage {current.shrinkage:.3g}, scale {current.scale:.3g}",
                         fontsize="small")
@@ -165,7 +163,7 @@ def prior_explorer(x, start, *, prior=None, xlabel="waiting time (minutes)", uni
             explorer.redraw()
 
     def expected():
-        current = prior_at(base, controls["log10_scale"].value, controls["log10_shrinkage"].value)
+        current = prior_at(base, controls["log10_scale"].value, 0.0)
         fit, caught = quiet_fit(x, start, current)
         return readout_texts(x, fit, caught, quiet_fit(x, start)[0], units)
 
