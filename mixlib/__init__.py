@@ -28,12 +28,14 @@ from .direct import (
 from .em import em_step, fit_em
 from .model_selection import KChoice, choose_k, held_out_log_likelihood
 from .params import MixtureParams
+from .priors import ConjugatePrior
 from .result import ConvergenceWarning, DegenerateFitWarning, FitResult
 from .sampling import sample
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConjugatePrior",
     "ConvergenceWarning",
     "DegenerateFitWarning",
     "FitResult",

@@ -11,6 +11,7 @@ from ._degeneracy import degeneracies, warn_if_degenerate
 from ._scaling import Scaling
 from .density import normalise_rows_in_place, weighted_component_logpdf
 from .params import MixtureParams, check_params
+from .priors import check_prior, log_jacobian, log_prior_density, posterior_mode
 from .result import ConvergenceWarning, FitResult
 from .starts import starting_points
 
@@ -35,30 +36,36 @@ def _e_step(x, weights, means, sds, workspace=None):
     return terms, float(log_density.sum())
 
 
-def _m_step(x, resp, min_sd, scratch=None, equal_sds=False):
+def _m_step(x, resp, min_sd, scratch=None, equal_sds=False, prior=None):
     """Weighted weights, means and sds; variances from centred data, never E[x^2] - mu^2.
 
     ``equal_sds``: one pooled variance, ``sum_k sum_i r_ik (x_i - mu_k)^2 / sum_k sum_i r_ik``.
+    ``prior``: a ``ConjugatePrior`` (in the units of ``x``): the posterior mode instead (MAP).
     """
     if scratch is None:
         scratch = np.empty_like(x)
     k = resp.shape[0]
     mass = np.empty(k)
     means = np.empty(k)
-    sds = np.empty(k)
+    scatter = np.empty(k)
     for j in range(k):
         # 1-D dots run in BLAS; sums along the short K axis would be slow (README, Performance).
         mass[j] = max(resp[j].sum(), _MIN_COMPONENT_MASS)
         means[j] = np.dot(resp[j], x) / mass[j]
         np.subtract(x, means[j], out=scratch)
         np.square(scratch, out=scratch)
-        sds[j] = np.dot(resp[j], scratch) / mass[j]
-    if equal_sds:
-        sds[:] = np.dot(sds, mass) / mass.sum()
-    return mass / mass.sum(), means, np.maximum(np.sqrt(sds), min_sd)
+        scatter[j] = np.dot(resp[j], scratch)
+    if prior is not None:
+        weights, means, variances = posterior_mode(prior, mass, means, scatter, equal_sds)
+    else:
+        weights = mass / mass.sum()
+        variances = scatter / mass
+        if equal_sds:
+            variances = np.full(k, np.dot(variances, mass) / mass.sum())
+    return weights, means, np.maximum(np.sqrt(variances), min_sd)
 
 
-def em_step(x, params, min_sd=None, *, equal_sds=False) -> MixtureParams:
+def em_step(x, params, min_sd=None, *, equal_sds=False, prior=None) -> MixtureParams:
     """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update (M-step).
 
     Parameters
@@ -70,11 +77,15 @@ def em_step(x, params, min_sd=None, *, equal_sds=False) -> MixtureParams:
         means the sd of the data's rounding error, (smallest gap between distinct values) / sqrt(12).
     equal_sds : bool
         Update one common sd for all components (the pooled variance) instead of one per component.
+    prior : None, "default" or mixlib.priors.ConjugatePrior
+        With a prior the M-step is the posterior mode (MAP-EM); "default" is
+        ``ConjugatePrior.default(x, params.k)`` (Fraley and Raftery 2007, mclust's default).
 
     Returns
     -------
     MixtureParams
-        The updated parameters; their log-likelihood is never lower than that of ``params``.
+        The updated parameters; their log-likelihood (with a prior: log-likelihood + log prior)
+        is never lower than that of ``params``.
 
     Examples
     --------
@@ -90,37 +101,45 @@ def em_step(x, params, min_sd=None, *, equal_sds=False) -> MixtureParams:
     floor = 1e-6 * float(np.std(x)) if min_sd is None else min_sd
     if not floor > 0:
         raise ValueError("x: all values are identical, so there is no spread for the sd floor")
+    prior = check_prior(prior, x, params.k)
     resp, _ = _e_step(x, params.weights, params.means, params.sds)
     # M-step on centred data: data at 1e8 with a tiny spread keep their digits in the means
     centre = float(np.median(x))
-    weights, means, sds = _m_step(x - centre, resp, floor, equal_sds=bool(equal_sds))
+    weights, means, sds = _m_step(x - centre, resp, floor, equal_sds=bool(equal_sds),
+                                  prior=None if prior is None else prior.standardised(centre, 1.0))
     return MixtureParams(weights, means + centre, sds)
 
 
-def _run_em(x_std, start, tol, max_iter, floor, report, equal_sds=False):
-    """EM on standardised data from ``start``; returns (params arrays, history, n_iter, converged)."""
+def _run_em(x_std, start, tol, max_iter, floor, report, equal_sds=False, prior=None):
+    """EM on standardised data from ``start``; returns (params arrays, history, n_iter, converged,
+    penalised history). With a prior (in standardised units) the M-step is MAP and the stopping
+    rule is on log-likelihood + log prior; without one the penalised history is the history."""
     n = x_std.size
+
+    def log_prior(weights, means, sds):
+        return 0.0 if prior is None else log_prior_density(prior, weights, means, sds, equal_sds)
+
     weights, means, sds = start.weights, start.means, start.sds
     workspace = _Workspace(start.k, n)
     resp, loglik = _e_step(x_std, weights, means, sds, workspace)
     history = [loglik]
+    penalised = [loglik + log_prior(weights, means, sds)]
     converged = False
     n_iter = 0
     while n_iter < max_iter:
         # the log-density row of the workspace is free once the E-step has summed it
         weights, means, sds = _m_step(x_std, resp, floor, scratch=workspace.work[1],
-                                      equal_sds=equal_sds)
+                                      equal_sds=equal_sds, prior=prior)
         resp, new_loglik = _e_step(x_std, weights, means, sds, workspace)
         n_iter += 1
         history.append(new_loglik)
+        penalised.append(new_loglik + log_prior(weights, means, sds))
         if report is not None:
             report(n_iter, weights, means, sds, new_loglik)
-        change = new_loglik - loglik
-        loglik = new_loglik
-        if abs(change) / n < tol:
+        if abs(penalised[-1] - penalised[-2]) / n < tol:
             converged = True
             break
-    return (weights, means, sds), np.array(history), n_iter, converged
+    return (weights, means, sds), np.array(history), n_iter, converged, np.array(penalised)
 
 
 def fit_em(
@@ -135,6 +154,7 @@ def fit_em(
     rng=None,
     callback=None,
     equal_sds=False,
+    prior=None,
 ) -> FitResult:
     """Fit a Gaussian mixture by EM, iterating until the log-likelihood stops improving.
 
@@ -167,11 +187,17 @@ def fit_em(
     equal_sds : bool
         Constrain all components to one common sd (mixtools' ``arbvar=FALSE``); pass the same
         flag to ``aic``/``bic``, which then count 2K parameters.
+    prior : None, "default" or mixlib.priors.ConjugatePrior
+        ``None``: maximum likelihood. A prior: MAP-EM, maximising the penalised log-likelihood
+        (log-likelihood + log prior); ``tol`` then applies to its change, and with ``n_init``
+        the largest penalised log-likelihood wins. "default" is
+        ``ConjugatePrior.default(x, k)``, Fraley and Raftery's (2007) prior (mclust's default).
 
     Returns
     -------
     FitResult
-        ``history[0]`` is the log-likelihood at the start, ``history[i]`` after iteration i.
+        ``history[0]`` is the log-likelihood at the start, ``history[i]`` after iteration i
+        (with a prior also ``penalised_history``, ``log_prior`` and ``prior``).
         ``degenerate`` lists what is wrong with a degenerate fit (empty otherwise).
 
     Warns
@@ -192,8 +218,10 @@ def fit_em(
     x, k, min_sd, n_init, rng = check_fit_inputs(x, init, k, min_sd, n_init, callback, rng)
     tol = check_positive_float(tol, "tol")
     max_iter = check_int(max_iter, "max_iter", 1)
+    prior = check_prior(prior, x, k)
 
     scaling = Scaling.of(x)
+    prior_std = None if prior is None else prior.standardised(scaling.centre, scaling.scale)
     x_std = scaling.standardise(x)
     floor = scaling.min_sd_std(min_sd)
 
@@ -207,17 +235,23 @@ def fit_em(
     best, best_rank = None, None
     for start in starting_points(x, k, init, n_init, rng):
         run = _run_em(x_std, scaling.params_to_std(start), tol, max_iter, floor, report,
-                      equal_sds)
+                      equal_sds, prior_std)
         problems = degeneracies(*run[0], x.size, floor, scaling.component_to_data)
-        rank = (not problems, run[1][-1])
+        rank = (not problems, run[4][-1])
         if best is None or rank > best_rank:
             best, best_rank, degenerate = run, rank, problems
-    (weights, means, sds), history, n_iter, converged = best
+    (weights, means, sds), history, n_iter, converged, penalised = best
     params = scaling.params_from_std(MixtureParams(weights, means, sds))
     history = scaling.loglik_from_std(history)
     history.setflags(write=False)
+    objective = "mean log-likelihood"
+    if prior is not None:
+        penalised = (scaling.loglik_from_std(penalised)
+                     + log_jacobian(scaling.scale, k, equal_sds))
+        penalised.setflags(write=False)
+        objective = "mean penalised log-likelihood (log-likelihood + log prior)"
     if converged:
-        message = f"converged: mean log-likelihood changed by less than tol={tol:g} per point"
+        message = f"converged: {objective} changed by less than tol={tol:g} per point"
     else:
         message = f"stopped at max_iter={max_iter} before the change fell below tol={tol:g}"
         warnings.warn(
@@ -237,4 +271,6 @@ def fit_em(
         method="EM",
         degenerate=degenerate,
         equal_sds=equal_sds,
+        prior=prior,
+        penalised_history=None if prior is None else penalised,
     )

@@ -55,7 +55,7 @@ def fold_indices(n, n_folds, rng=None) -> list[np.ndarray]:
 
 
 def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
-                            max_iter=10_000, rng=None) -> float:
+                            max_iter=10_000, rng=None, prior=None) -> float:
     """K-fold cross-validated log-likelihood of a K-component mixture fitted by EM.
 
     The data are shuffled (by ``rng``) into ``n_folds`` folds. For each fold, ``fit_em`` fits the
@@ -69,7 +69,8 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     x : 1-D array-like of real numbers
     k : int >= 1, the number of components
     n_folds : int >= 2
-    n_init, min_sd, tol, max_iter : passed to ``fit_em`` for every fold
+    n_init, min_sd, tol, max_iter, prior : passed to ``fit_em`` for every fold ("default"
+        builds the default prior from each fold's training data)
     rng : None, int seed or numpy.random.Generator; draws the folds, then the random starts.
         An int seed gives the same folds and the same answer every time.
 
@@ -92,7 +93,8 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     True
     """
     total, n_degenerate, n_folds = _held_out(
-        x, k, n_folds, n_init, min_sd, tol, max_iter, rng, caller="held_out_log_likelihood")
+        x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior,
+        caller="held_out_log_likelihood")
     if n_degenerate:
         warnings.warn(
             f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
@@ -104,7 +106,7 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     return total
 
 
-def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, *, caller):
+def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior=None, *, caller):
     """The held-out total, the count of degenerate fold fits and the number of folds.
 
     Warns (as ``caller``, at the caller's caller) when fold fits stopped at ``max_iter``.
@@ -125,7 +127,7 @@ def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, *, caller):
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", DegenerateFitWarning)
             fit = fit_em(train, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
-                         max_iter=max_iter, rng=rng)
+                         max_iter=max_iter, rng=rng, prior=prior)
         n_unconverged += not fit.converged
         n_degenerate += bool(fit.degenerate)
         total += log_likelihood(x[fold], fit.params)
@@ -167,7 +169,7 @@ class KChoice:
 
 
 def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
-             max_iter=10_000, rng=0, seed=None) -> list[KChoice]:
+             max_iter=10_000, rng=0, seed=None, prior=None) -> list[KChoice]:
     """Fit K = each of ``ks`` components by EM and score each fit four ways.
 
     Each K is fitted by ``fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
@@ -188,6 +190,9 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
     n_init : int >= 1, EM starts per fit (the quantile start, then random ones)
     n_folds : int >= 2, folds for the held-out log-likelihood
     min_sd, tol, max_iter : passed to ``fit_em``
+    prior : None, "default" or ConjugatePrior, passed to ``fit_em`` (and the fold fits): each K
+        is then a MAP fit and its criteria use the log-likelihood at the MAP estimate, as mclust
+        does. "default" is Fraley and Raftery's prior for that K (its scale depends on K).
     rng : int >= 0, the seed of every fit and of the folds
     seed : deprecated name of ``rng`` (DeprecationWarning)
 
@@ -216,9 +221,9 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateFitWarning)
             fit = fit_em(x, k=k, n_init=n_init, min_sd=min_sd, tol=tol, max_iter=max_iter,
-                         rng=rng)
+                         rng=rng, prior=prior)
         held_out, n_degenerate, n_folds_used = _held_out(
-            x, k, n_folds, n_init, min_sd, tol, max_iter, rng, caller=f"choose_k: k={k}")
+            x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior, caller=f"choose_k: k={k}")
         scores = {"aic": aic(x, fit.params), "bic": bic(x, fit.params), "held_out": held_out}
         problems = ()
         if fit.degenerate:

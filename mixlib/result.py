@@ -47,6 +47,13 @@ class FitResult:
         ``message`` and in the ``DegenerateFitWarning`` the fitter raised.
     equal_sds : bool
         Whether the fit constrained all components to one common sd.
+    prior : mixlib.priors.ConjugatePrior or None
+        The prior of a MAP fit (``fit_em(..., prior=...)``); ``None`` for maximum likelihood.
+    penalised_history : numpy.ndarray or None
+        With a prior: log-likelihood + log prior at the start and after each iteration (it
+        never falls; ``history`` holds the log-likelihood alone, which may).
+    log_prior, penalised_log_likelihood : float (properties)
+        Log prior density at ``params`` (0.0 without a prior) and ``log_likelihood + log_prior``.
 
     Examples
     --------
@@ -67,10 +74,24 @@ class FitResult:
     method: str = "EM"
     degenerate: tuple = ()
     equal_sds: bool = False
+    prior: object = None
+    penalised_history: np.ndarray | None = None
+
+    @property
+    def log_prior(self) -> float:
+        if self.prior is None:
+            return 0.0
+        return self.prior.log_density(self.params, equal_sds=self.equal_sds)
+
+    @property
+    def penalised_log_likelihood(self) -> float:
+        return self.log_likelihood + self.log_prior
 
     def __repr__(self):
         return (
             f"FitResult(method={self.method!r}, converged={self.converged}, n_iter={self.n_iter}, "
             f"log_likelihood={self.log_likelihood:.6f},"
-            + (" degenerate=True," if self.degenerate else "") + f"\n          params={self.params!r})"
+            + (" degenerate=True," if self.degenerate else "")
+            + ("" if self.prior is None else f" log_prior={self.log_prior:.6f},")
+            + f"\n          params={self.params!r})"
         )

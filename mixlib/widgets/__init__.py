@@ -13,6 +13,7 @@ from .likelihood import likelihood_explorer
 from .model_choice import model_choice_explorer
 from .optimiser import optimiser_explorer
 from .pitfalls import pitfall_explorer
+from .prior import prior_explorer
 from .sampling import sampling_explorer
 from .stepper import em_stepper
 
@@ -24,6 +25,7 @@ _WIDGET_MODULES = {
     "em_stepper": "stepper",                # notebook 04
     "model_choice_explorer": "model_choice",  # notebook 05
     "pitfall_explorer": "pitfalls",         # notebook 06
+    "prior_explorer": "prior",              # notebook 08
 }
 
 __all__ = ["Explorer", *_WIDGET_MODULES]

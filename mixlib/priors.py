@@ -1,0 +1,278 @@
+"""Conjugate priors for MAP-EM: a principled cure for the unbounded likelihood (notebook 08).
+
+Each component's mean and variance get a normal-inverse-gamma prior, the weights a symmetric
+Dirichlet prior (Fraley and Raftery 2007, "Bayesian regularization for normal mixture estimation
+and model-based clustering", Journal of Classification 24, 155-181):
+
+    mu_k | sigma_k^2 ~ N(mean, sigma_k^2 / shrinkage)
+    sigma_k^2        ~ InverseGamma(dof / 2, scale / 2)
+    weights          ~ Dirichlet(dirichlet, ..., dirichlet)
+
+EM with the M-step replaced by the posterior mode (MAP) raises the *penalised* log-likelihood
+``log L + log prior`` every step, and the mode of the variance is bounded below by
+``scale / (n + dof + 3)``: no component can shrink onto a single value.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln
+
+from ._checks import as_data, check_int
+from .params import check_params
+
+# mclust's priorControl() defaults (its defaultPrior; Fraley and Raftery 2007), for d = 1.
+DEFAULT_SHRINKAGE = 0.01
+DEFAULT_DOF = 3.0  # d + 2
+
+
+def _check_hyper(value, name, minimum, strict=True):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    ok = np.isfinite(value) and (value > minimum if strict else value >= minimum)
+    if not ok:
+        bound = "" if minimum == -np.inf else f" {'>' if strict else '>='} {minimum:g}"
+        raise ValueError(f"{name}: must be a finite number{bound}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class ConjugatePrior:
+    """Normal-inverse-gamma prior on each component's (mean, variance), Dirichlet on the weights.
+
+    Parameters
+    ----------
+    mean : float, the prior mean of every component's mean (data units)
+    shrinkage : float > 0, kappa: the prior mean counts as ``shrinkage`` observations
+    dof : float > 0, nu: degrees of freedom of the inverse-gamma prior on each variance
+    scale : float > 0, varsigma^2: the inverse gamma's scale (data units squared)
+    dirichlet : float >= 1, alpha: the symmetric Dirichlet's parameter; 1 is flat (no weight prior)
+
+    Examples
+    --------
+    >>> prior = ConjugatePrior(mean=0.0, shrinkage=0.01, dof=3.0, scale=0.25)
+    >>> prior.dirichlet
+    1.0
+    >>> ConjugatePrior(0.0, 0.01, 3.0, scale=0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: scale: must be a finite number > 0, got 0.0
+    """
+
+    mean: float
+    shrinkage: float
+    dof: float
+    scale: float
+    dirichlet: float = 1.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "mean", _check_hyper(self.mean, "mean", -np.inf))
+        object.__setattr__(self, "shrinkage", _check_hyper(self.shrinkage, "shrinkage", 0.0))
+        object.__setattr__(self, "dof", _check_hyper(self.dof, "dof", 0.0))
+        object.__setattr__(self, "scale", _check_hyper(self.scale, "scale", 0.0))
+        # alpha < 1 puts the mode of the weights on the boundary (a weight of 0): no MAP M-step
+        object.__setattr__(self, "dirichlet",
+                           _check_hyper(self.dirichlet, "dirichlet", 1.0, strict=False))
+
+    @classmethod
+    def default(cls, x, k) -> "ConjugatePrior":
+        """Fraley and Raftery's default (mclust's ``priorControl()``) for ``k`` components.
+
+        Prior mean the data's mean, shrinkage 0.01, dof 3 (= d + 2), scale
+        ``var(x) / k**2`` (their ``var / G^(2/d)`` with d = 1; ``var`` with the n - 1 divisor,
+        as R's), and a flat Dirichlet (``dirichlet=1``: mclust puts no prior on the weights).
+
+        Parameters
+        ----------
+        x : 1-D array-like of real numbers, at least two distinct values
+        k : int >= 1, the number of components
+
+        Returns
+        -------
+        ConjugatePrior
+
+        Examples
+        --------
+        >>> p = ConjugatePrior.default([0.0, 1.0, 2.0, 3.0], 2)
+        >>> p.mean, p.shrinkage, p.dof, round(p.scale, 4)
+        (1.5, 0.01, 3.0, 0.4167)
+        """
+        x = as_data(x, min_points=2)
+        k = check_int(k, "k", 1)
+        variance = float(np.var(x, ddof=1))
+        if not variance > 0:
+            raise ValueError("x: all values are identical, so there is no spread for the prior")
+        return cls(float(np.mean(x)), DEFAULT_SHRINKAGE, DEFAULT_DOF, variance / k**2)
+
+    def log_density(self, params, *, equal_sds=False) -> float:
+        """Log prior density of ``params`` with respect to (means, variances, weights).
+
+        With ``equal_sds=True`` the common variance gets one inverse-gamma term.
+
+        Parameters
+        ----------
+        params : MixtureParams
+        equal_sds : bool
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> from mixlib import MixtureParams
+        >>> prior = ConjugatePrior(0.0, 1.0, 2.0, 2.0)
+        >>> round(prior.log_density(MixtureParams([1.0], [0.0], [1.0])), 4)  # N(0;0,1) * IG(1;1,1)
+        -1.9189
+        """
+        params = check_params(params)
+        return log_prior_density(self, params.weights, params.means, params.sds, bool(equal_sds))
+
+    def standardised(self, centre, spread) -> "ConjugatePrior":
+        """The same prior for the data ``(x - centre) / spread`` (fits run on standardised data).
+
+        Examples
+        --------
+        >>> ConjugatePrior(10.0, 0.01, 3.0, 4.0).standardised(8.0, 2.0).scale
+        1.0
+        """
+        return ConjugatePrior((self.mean - centre) / spread, self.shrinkage, self.dof,
+                              self.scale / spread**2, self.dirichlet)
+
+
+def log_jacobian(spread, k, equal_sds=False) -> float:
+    """``log prior(data units) - log prior(standardised units)`` for a fit with ``k`` components.
+
+    Each mean scales by ``spread`` and each variance by ``spread**2``, so the density of the
+    prior over them falls by ``spread`` per mean and ``spread**2`` per variance.
+
+    Parameters
+    ----------
+    spread : float > 0, the standardising scale
+    k : int, the number of components
+    equal_sds : bool, one common variance instead of ``k``
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(log_jacobian(np.e, 2), 12), round(log_jacobian(np.e, 2, equal_sds=True), 12)
+    (-6.0, -4.0)
+    """
+    n_variances = 1 if equal_sds else k
+    return -(k + 2 * n_variances) * float(np.log(spread))
+
+
+def log_prior_density(prior, weights, means, sds, equal_sds):
+    """``prior.log_density`` on plain arrays, unchecked (EM calls it every iteration).
+
+    Parameters
+    ----------
+    prior : ConjugatePrior
+    weights, means, sds : 1-D arrays of one length K
+    equal_sds : bool
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> prior = ConjugatePrior(0.0, 1.0, 2.0, 2.0)
+    >>> round(log_prior_density(prior, np.ones(1), np.zeros(1), np.ones(1), False), 4)
+    -1.9189
+    """
+    k = len(means)
+    variances = np.square(sds)
+    kappa, nu, varsigma2 = prior.shrinkage, prior.dof, prior.scale
+    # mu_k | sigma_k^2 ~ N(mean, sigma_k^2 / kappa)
+    log_normal = np.sum(-0.5 * np.log(2 * np.pi * variances / kappa)
+                        - kappa * (means - prior.mean) ** 2 / (2 * variances))
+    # sigma^2 ~ InverseGamma(nu / 2, varsigma2 / 2): once per variance
+    ig = variances[:1] if equal_sds else variances
+    log_ig = np.sum(0.5 * nu * np.log(0.5 * varsigma2) - gammaln(0.5 * nu)
+                    - (0.5 * nu + 1) * np.log(ig) - 0.5 * varsigma2 / ig)
+    alpha = prior.dirichlet
+    log_dirichlet = gammaln(k * alpha) - k * gammaln(alpha)
+    if alpha != 1.0:
+        log_dirichlet += (alpha - 1) * np.sum(np.log(weights))
+    return float(log_normal + log_ig + log_dirichlet)
+
+
+def posterior_mode(prior, mass, means, scatter, equal_sds=False):
+    """The MAP M-step: weights, means and variances that maximise E[log complete posterior].
+
+    ``mass``, ``means`` and ``scatter`` are the responsibility-weighted counts n_k, means
+    xbar_k and sums of squares about them W_k = sum_i r_ik (x_i - xbar_k)^2 (Fraley and Raftery
+    2007, Table 2, models "V" and "E" in one dimension):
+
+        mu_k      = (n_k xbar_k + kappa mean) / (n_k + kappa)
+        sigma_k^2 = (scale + W_k + kappa n_k / (n_k + kappa) (xbar_k - mean)^2) / (n_k + nu + 3)
+        pi_k      = (n_k + alpha - 1) / (n + K (alpha - 1))
+
+    With equal sds the numerators add over k and the divisor is ``n + K + nu + 2``.
+
+    Parameters
+    ----------
+    prior : ConjugatePrior (in the units of the data the moments come from)
+    mass, means, scatter : 1-D arrays of length K (n_k, xbar_k, W_k)
+    equal_sds : bool
+
+    Returns
+    -------
+    (weights, means, variances), three arrays of length K
+
+    Examples
+    --------
+    >>> prior = ConjugatePrior(mean=0.0, shrinkage=1.0, dof=1.0, scale=1.0)
+    >>> w, m, v = posterior_mode(prior, np.array([4.0]), np.array([5.0]), np.array([8.0]))
+    >>> w.tolist(), m.tolist(), v.tolist()   # mean 4 x 5 / (4 + 1); (1 + 8 + 4/5 x 25) / (4 + 4)
+    ([1.0], [4.0], [3.625])
+    """
+    kappa, nu = prior.shrinkage, prior.dof
+    k = mass.size
+    new_means = (mass * means + kappa * prior.mean) / (mass + kappa)
+    numerators = scatter + kappa * mass / (mass + kappa) * (means - prior.mean) ** 2
+    if equal_sds:
+        variances = np.full(k, (prior.scale + numerators.sum()) / (mass.sum() + k + nu + 2))
+    else:
+        variances = (prior.scale + numerators) / (mass + nu + 3)
+    alpha = prior.dirichlet
+    weights = (mass + alpha - 1) / (mass.sum() + k * (alpha - 1))
+    return weights, new_means, variances
+
+
+def check_prior(prior, x, k) -> ConjugatePrior | None:
+    """``None``, ``"default"`` (``ConjugatePrior.default(x, k)``) or a ``ConjugatePrior``.
+
+    Parameters
+    ----------
+    prior : the ``prior`` argument of ``fit_em`` or ``em_step``
+    x : 1-D float array, the data (for "default")
+    k : int, the number of components (for "default")
+
+    Returns
+    -------
+    ConjugatePrior or None
+
+    Examples
+    --------
+    >>> check_prior("default", np.array([0.0, 1.0, 2.0, 3.0]), 2).dof
+    3.0
+    >>> check_prior(None, np.zeros(3), 2) is None
+    True
+    """
+    if prior is None or isinstance(prior, ConjugatePrior):
+        return prior
+    if isinstance(prior, str):
+        if prior != "default":
+            raise ValueError(f"prior: expected None, 'default' or a ConjugatePrior, got {prior!r}")
+        return ConjugatePrior.default(x, k)
+    raise TypeError(
+        f"prior: expected None, 'default' or a ConjugatePrior, got {type(prior).__name__}")

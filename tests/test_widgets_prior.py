@@ -1,0 +1,96 @@
+"""The prior explorer (notebook 08): what it draws and reads out is what mixlib's fits give."""
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import mixlib
+import mixlib.widgets
+from mixlib import ConjugatePrior, MixtureParams
+from mixlib.widgets.prior import LOG10_RANGE, prior_at
+from view_checks import assert_density_view_shows
+
+# A small rounded sample with a start that collapses without a prior (a spike on a tied value).
+X = np.round(mixlib.sample(MixtureParams([0.4, 0.6], [50.0, 80.0], [5.0, 5.0]), 150, rng=3))
+VALUE, COUNT = (lambda v, c: (v[np.argmax(c)], c.max()))(*np.unique(X, return_counts=True))
+SPIKE = MixtureParams([0.4, 0.55, 0.05], [50.0, 80.0, VALUE], [5.0, 5.0, 0.3])
+
+
+@pytest.fixture
+def box():
+    explorer = mixlib.widgets.prior_explorer(X, SPIKE, n_curve=4, xlabel="waiting (minutes)",
+                                             units="minutes")
+    yield explorer
+    plt.close(explorer.figure)
+
+
+def _fit(prior=None):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return mixlib.fit_em(X, SPIKE, prior=prior)
+
+
+def check_view(box, log10_scale):
+    prior = prior_at(ConjugatePrior.default(X, 3), log10_scale, 0.0)
+    fit, ml = _fit(prior), _fit()
+    assert box.current_fit.params == fit.params
+    grid = box.density_view.grid
+    assert_density_view_shows(box.density_view, fit.params)
+    np.testing.assert_allclose(box.ml_line.get_ydata(), mixlib.pdf(grid, ml.params), rtol=1e-12)
+    assert box.marker.get_data()[0][0] == pytest.approx(prior.scale)
+    assert box.marker.get_data()[1][0] == fit.params.sds.min()
+    texts = box.readout_texts()
+    assert texts["smallest_sd"].startswith(
+        f"smallest sd: MAP {fit.params.sds.min():.3g}, ML {ml.params.sds.min():.3g} minutes")
+    assert texts["log_likelihood"] == (f"log-likelihood: MAP {fit.log_likelihood:.2f}, "
+                                       f"ML {ml.log_likelihood:.2f}")
+    assert texts["log_prior"] == f"log prior at the MAP fit: {fit.log_prior:.2f}"
+    assert box.expected_readouts() == texts
+
+
+def test_initial_view_is_the_default_prior(box):
+    assert box.base_prior == ConjugatePrior.default(X, 3)
+    check_view(box, 0.0)
+    assert box.ml_fit.degenerate                     # the start collapses without a prior
+    assert not box.current_fit.degenerate
+
+
+def test_moving_the_scale(box):
+    box.controls["log10_scale"].value = -3.0
+    check_view(box, -3.0)
+    box.controls["log10_scale"].value = 1.0
+    check_view(box, 1.0)
+    box.controls["log10_scale"].value = -3.0        # from the cache: the same fit
+    check_view(box, -3.0)
+
+
+def test_the_curve_is_the_smallest_map_sd_against_the_scale(box):
+    scales, sds = box.curve_line.get_data()
+    base = ConjugatePrior.default(X, 3)
+    exponents = np.linspace(*LOG10_RANGE, 4)
+    np.testing.assert_allclose(scales, base.scale * 10.0**exponents, rtol=1e-12)
+    expected = [_fit(prior_at(base, e, 0.0)).params.sds.min() for e in exponents]
+    np.testing.assert_allclose(sds, expected, rtol=1e-12)
+    assert np.all(np.diff(sds) > 0)                  # a larger scale, a wider smallest component
+
+
+def test_sliders_update_on_release(box):
+    assert all(not control.continuous_update for control in box.controls.values())
+    assert (box.controls["log10_scale"].min, box.controls["log10_scale"].max) == LOG10_RANGE
+
+
+def test_a_given_prior_is_the_starting_point():
+    prior = ConjugatePrior(65.0, 0.1, 4.0, 10.0)
+    explorer = mixlib.widgets.prior_explorer(X, SPIKE, prior=prior, n_curve=3, units="minutes")
+    try:
+        assert explorer.base_prior == prior
+        assert explorer.current_fit.params == _fit(prior).params
+    finally:
+        plt.close(explorer.figure)
+
+
+def test_bad_prior():
+    with pytest.raises(TypeError, match="^prior: expected a ConjugatePrior or None, got str"):
+        mixlib.widgets.prior_explorer(X, SPIKE, prior="default")
