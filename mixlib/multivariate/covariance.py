@@ -57,6 +57,25 @@ def n_free_parameters(k: int, d: int, covariance: str = "full") -> int:
     return (k - 1) + k * d + n_covariance_parameters(k, d, covariance)
 
 
+def with_structure(covariances: np.ndarray, covariance: str) -> np.ndarray:
+    """The (K, d, d) ``covariances`` made to have the given structure: off-diagonals dropped
+    ("diag"), the mean variance on the diagonal ("spherical"), the average matrix ("tied").
+
+    Examples
+    --------
+    >>> with_structure(np.array([[[2.0, 1.0], [1.0, 4.0]]]), "spherical").tolist()
+    [[[3.0, 0.0], [0.0, 3.0]]]
+    """
+    d = covariances.shape[1]
+    if covariance == "diag":
+        return covariances * np.eye(d)
+    if covariance == "spherical":
+        return (np.trace(covariances, axis1=1, axis2=2) / d)[:, None, None] * np.eye(d)
+    if covariance == "tied":
+        return np.repeat(covariances.mean(axis=0)[None], covariances.shape[0], axis=0)
+    return covariances
+
+
 def weighted_covariances(xt, resp, means, mass, covariance, scratch=None) -> np.ndarray:
     """The M-step's (K, d, d) covariances with the given structure.
 
@@ -75,9 +94,7 @@ def weighted_covariances(xt, resp, means, mass, covariance, scratch=None) -> np.
         else:
             np.square(scratch, out=scratch)
             out[j] = np.diag(np.dot(scratch, resp[j]) / mass[j])
-    if covariance == "spherical":
-        variances = np.trace(out, axis1=1, axis2=2) / d
-        out = variances[:, None, None] * np.eye(d)
-    elif covariance == "tied":
+    if covariance == "tied":
         out[:] = np.tensordot(mass / mass.sum(), out, axes=1)
-    return out
+        return out
+    return with_structure(out, covariance)

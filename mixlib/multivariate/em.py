@@ -152,7 +152,8 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
         column
     init : MultivariateParams or None
         The start. ``None``: equal weights, means at the data points at the ``(j + 0.5) / k``
-        quantiles along the first principal axis, covariances ``cov(X) / k^2`` (see ``starts``).
+        quantiles along the first principal axis, covariances ``cov(X) / k^2`` (see ``starts``),
+        given the ``covariance`` structure.
         With ``init``, ``k`` is taken from it (a different ``k`` other than the default raises).
     k : int >= 1, number of components when ``init`` is None
     covariance : "full", "diag", "spherical" or "tied" (see ``mixlib.multivariate.covariance``)
@@ -206,7 +207,7 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
                          "so a full-dimensional mixture cannot be fitted")
     xt = np.ascontiguousarray(x_std.T)
     best, best_rank = None, None
-    for start in starting_points(X, k, init, n_init, rng):
+    for start in starting_points(X, k, init, n_init, rng, covariance):
         run = _run_em(xt, scaling.params_to_std(start), covariance, tol, max_iter)
         problems = degeneracies(*run[0], X.shape[0], scaling.scale)
         rank = (not problems, run[1][-1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .covariance import with_structure
 from .params import MultivariateParams
 
 
@@ -65,7 +66,15 @@ def random_start(X: np.ndarray, k: int, rng: np.random.Generator) -> Multivariat
     return MultivariateParams(np.full(k, 1.0 / k), means, np.repeat(cov[None], k, axis=0))
 
 
-def starting_points(X, k, init, n_init, rng):
-    """``init`` (or the principal-axis start), then ``n_init - 1`` random starts."""
-    first = principal_axis_start(X, k) if init is None else init
-    return [first] + [random_start(X, k, rng) for _ in range(n_init - 1)]
+def starting_points(X, k, init, n_init, rng, covariance="full"):
+    """``init`` (or the principal-axis start), then ``n_init - 1`` random starts; the
+    data-driven starts get the fit's covariance structure, so EM's first step cannot lose
+    likelihood by imposing it."""
+    starts = [] if init is None else [init]
+    if init is None:
+        starts.append(principal_axis_start(X, k))
+    starts += [random_start(X, k, rng) for _ in range(n_init - 1)]
+    return [start if start is init else
+            MultivariateParams(start.weights, start.means,
+                               with_structure(start.covariances, covariance))
+            for start in starts]
