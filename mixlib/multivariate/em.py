@@ -49,7 +49,9 @@ def _e_step(xt, weights, means, cholesky, ws):
 def _m_step(xt, resp, covariance, ws):
     """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors."""
     mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
-    means = np.array([[np.dot(r, coordinate) for coordinate in xt] for r in resp]) / mass[:, None]
+    # einsum, not np.dot: BLAS's threaded dot stalls on a busy machine (covariance.py)
+    means = np.array([[np.einsum("i,i->", r, coordinate) for coordinate in xt]
+                      for r in resp]) / mass[:, None]
     covariances = floor_eigenvalues(
         weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch))
     return mass / mass.sum(), means, covariances, np.linalg.cholesky(covariances)
