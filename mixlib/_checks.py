@@ -186,3 +186,19 @@ def check_fit_inputs(x, init, k, min_sd, n_init, callback, rng):
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a callable or None, got {type(callback).__name__}")
     return x, k, min_sd, n_init, as_rng(rng)
+
+
+def check_instance(value, cls, name, how):
+    """Return ``value`` if it is a ``cls``, else raise TypeError naming ``name`` and saying ``how``
+    to build one.
+
+    Examples
+    --------
+    >>> check_instance(3, str, "label", "quote it")
+    Traceback (most recent call last):
+    ...
+    TypeError: label: expected a str, got int (quote it)
+    """
+    if not isinstance(value, cls):
+        raise TypeError(f"{name}: expected a {cls.__name__}, got {type(value).__name__} ({how})")
+    return value

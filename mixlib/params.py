@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_vector
+from ._checks import as_vector, check_instance
 
 WEIGHT_SUM_TOLERANCE = 1e-9
+
+
+def check_weights(weights):
+    """Raise ValueError unless every weight is > 0 and they sum to 1 (within rounding).
+
+    Examples
+    --------
+    >>> check_weights(np.array([0.3, 0.7]))
+    >>> check_weights(np.array([0.5, 0.6]))
+    Traceback (most recent call last):
+    ...
+    ValueError: weights: must sum to 1, got sum 1.1
+    """
+    if np.any(weights <= 0):
+        raise ValueError(f"weights: must all be > 0, got {weights.tolist()}")
+    if abs(weights.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
+        raise ValueError(f"weights: must sum to 1, got sum {weights.sum():.12g}")
 _SMALLEST_SD = float(np.finfo(np.float64).tiny)
 
 
@@ -58,10 +75,7 @@ class MixtureParams:
                 f"sds: must all be >= {_SMALLEST_SD:.3g} (the smallest normal float), "
                 f"got {sds.tolist()}"
             )
-        if np.any(weights <= 0):
-            raise ValueError(f"weights: must all be > 0, got {weights.tolist()}")
-        if abs(weights.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
-            raise ValueError(f"weights: must sum to 1, got sum {weights.sum():.12g}")
+        check_weights(weights)
         object.__setattr__(self, "_weights", _frozen(weights))
         object.__setattr__(self, "_means", _frozen(means))
         object.__setattr__(self, "_sds", _frozen(sds))
@@ -159,9 +173,6 @@ class MixtureParams:
 
 def check_params(params, name: str = "params") -> MixtureParams:
     """Return ``params`` if it is a ``MixtureParams``, else raise ``TypeError``."""
-    if not isinstance(params, MixtureParams):
-        raise TypeError(
-            f"{name}: expected a MixtureParams, got {type(params).__name__} "
-            "(build one with MixtureParams(weights, means, sds) or MixtureParams.from_vector(p))"
-        )
-    return params
+    return check_instance(params, MixtureParams, name,
+                          "build one with MixtureParams(weights, means, sds) or "
+                          "MixtureParams.from_vector(p)")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import _finite_floats, _real_array
-from ..params import WEIGHT_SUM_TOLERANCE, _frozen
+from .._checks import _finite_floats, _real_array, check_instance
+from ..params import _frozen, check_weights
 
 # A covariance is symmetric up to rounding: |C - C^T| <= this x the largest |entry|.
 _SYMMETRY_TOLERANCE = 1e-10
@@ -73,10 +73,7 @@ class MultivariateParams:
                 f"covariances: expected shape ({k}, {d}, {d}) for {k} components in {d} "
                 f"dimensions, got {covariances.shape}"
             )
-        if np.any(weights <= 0):
-            raise ValueError(f"weights: must all be > 0, got {weights.tolist()}")
-        if abs(weights.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
-            raise ValueError(f"weights: must sum to 1, got sum {weights.sum():.12g}")
+        check_weights(weights)
         asymmetry = np.abs(covariances - covariances.transpose(0, 2, 1)).max(axis=(1, 2))
         size = np.abs(covariances).max(axis=(1, 2))
         bad = np.flatnonzero(asymmetry > _SYMMETRY_TOLERANCE * size)
@@ -129,9 +126,5 @@ class MultivariateParams:
 
 def check_params(params, name: str = "params") -> MultivariateParams:
     """Return ``params`` if it is a ``MultivariateParams``, else raise ``TypeError``."""
-    if not isinstance(params, MultivariateParams):
-        raise TypeError(
-            f"{name}: expected a MultivariateParams, got {type(params).__name__} "
-            "(build one with MultivariateParams(weights, means, covariances))"
-        )
-    return params
+    return check_instance(params, MultivariateParams, name,
+                          "build one with MultivariateParams(weights, means, covariances)")

@@ -64,6 +64,12 @@ class Explorer(widgets.VBox):
         """What each readout shows now (its ``value``)."""
         return {name: readout.value for name, readout in self.readouts.items()}
 
+    def show_readouts(self, texts):
+        """Set each readout named in ``texts`` (name -> str), then redraw the figure."""
+        for name, text in texts.items():
+            self.readouts[name].value = text
+        self.redraw()
+
     def redraw(self):
         """Show the figure's current state in the output area (the inline backend needs this)."""
         self.figure.canvas.draw_idle()

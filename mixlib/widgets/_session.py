@@ -70,3 +70,43 @@ class EMSession:
             if stop is not None and stop(self.history):
                 return True
         return False
+
+
+def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_run, converged,
+                       reset_on=("start",)):
+    """Wire an EM widget's Step, Run and Reset buttons (and its start choice) to ``session``.
+
+    Parameters
+    ----------
+    explorer : Explorer with controls ``step``, ``run``, ``reset`` and those in ``reset_on``
+    session : EMSession
+    start_of : callable, ``start_of()`` is the start the controls choose now
+    draw : callable, ``draw(params)`` updates the figure for the latest iterate
+    readout_texts : callable, ``readout_texts(iteration, params)`` gives the readouts' text
+    max_run : int, the most steps one press of Run takes
+    converged : callable, ``converged(history)``: Run stops when it is true
+    reset_on : names of the controls whose change resets the session
+
+    Returns
+    -------
+    the reset function (already called once, so the widget shows its start)
+    """
+    def show():
+        draw(session.current)
+        explorer.show_readouts(readout_texts(session.iteration, session.current))
+
+    def reset(_=None):
+        session.reset(start_of())
+        show()
+
+    def advance(n_steps, stop=None):
+        session.advance(n_steps, stop)
+        show()
+
+    for name in reset_on:
+        explorer.controls[name].observe(reset, names="value")
+    explorer.controls["step"].on_click(lambda _: advance(1))
+    explorer.controls["run"].on_click(lambda _: advance(max_run, converged))
+    explorer.controls["reset"].on_click(reset)
+    reset()
+    return reset

@@ -12,7 +12,7 @@ from ..params import MixtureParams, check_params
 from ..plotting import draw_density_view, draw_trace, update_trace
 from ..plotting.em import draw_responsibility_rug
 from ._base import Explorer, new_figure
-from ._session import EMSession
+from ._session import EMSession, connect_em_buttons
 
 
 def default_starts(start):
@@ -72,39 +72,20 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
         "reset": widgets.Button(description="Reset", tooltip="back to the chosen start"),
     }
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
-    explorer = None
-
-    def converged(history):
-        return abs(history[-1] - history[-2]) / x.size < tol
-
-    def show():
-        density_view.show_params(session.current)
-        rug.show_params(x, session.current)
-        update_trace(trace_line, session.history)
-        for name, text in readout_texts(x, session.iteration, session.current).items():
-            readouts[name].value = text
-        if explorer is not None:
-            explorer.redraw()
-
-    def reset(_=None):
-        session.reset(starts[controls["start"].value])
-        show()
-
-    def advance(n_steps, stop=None):
-        session.advance(n_steps, stop)
-        show()
-
-    def expected():
-        return readout_texts(x, session.iteration, session.current)
-
-    reset()
     rows = [widgets.HBox([controls["start"], controls["step"], controls["run"], controls["reset"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows, expected=expected,
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows,
+                        expected=lambda: readout_texts(x, session.iteration, session.current),
                         handles={"session": session, "density_view": density_view, "rug": rug,
                                  "trace_line": trace_line})
-    controls["start"].observe(reset, names="value")
-    controls["step"].on_click(lambda _: advance(1))
-    controls["run"].on_click(lambda _: advance(max_run, converged))
-    controls["reset"].on_click(reset)
+
+    def draw(params):
+        density_view.show_params(params)
+        rug.show_params(x, params)
+        update_trace(trace_line, session.history)
+
+    connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
+                       lambda iteration, params: readout_texts(x, iteration, params),
+                       max_run=max_run,
+                       converged=lambda h: abs(h[-1] - h[-2]) / x.size < tol)
     plt.close(fig)
     return explorer

@@ -12,7 +12,7 @@ from ..multivariate.params import check_params
 from ..plotting import draw_trace, update_trace
 from ..plotting.multivariate import draw_mixture_2d
 from ._base import Explorer, new_figure
-from ._session import EMSession
+from ._session import EMSession, connect_em_buttons
 
 
 def readout_texts(X, iteration, params):
@@ -73,37 +73,20 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
     ax_data.set_aspect("equal")
     trace_line = draw_trace(ax_trace)
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
-    explorer = None
-
-    def converged(history):
-        return abs(history[-1] - history[-2]) / X.shape[0] < tol
-
-    def show():
-        view.show_params(session.current)
-        update_trace(trace_line, session.history)
-        for name, text in readout_texts(X, session.iteration, session.current).items():
-            readouts[name].value = text
-        if explorer is not None:
-            explorer.redraw()
-
-    def reset(_=None):
-        session.reset(starts[controls["start"].value])
-        show()
-
-    def advance(n_steps, stop=None):
-        session.advance(n_steps, stop)
-        show()
-
-    reset()
     rows = [widgets.HBox([controls["start"], controls["covariance"]]),
             widgets.HBox([controls["step"], controls["run"], controls["reset"]])]
     explorer = Explorer(controls, fig, readouts, layout_rows=rows,
                         expected=lambda: readout_texts(X, session.iteration, session.current),
                         handles={"session": session, "view": view, "trace_line": trace_line})
-    for name in ("start", "covariance"):
-        controls[name].observe(reset, names="value")
-    controls["step"].on_click(lambda _: advance(1))
-    controls["run"].on_click(lambda _: advance(max_run, converged))
-    controls["reset"].on_click(reset)
+
+    def draw(params):
+        view.show_params(params)
+        update_trace(trace_line, session.history)
+
+    connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
+                       lambda iteration, params: readout_texts(X, iteration, params),
+                       max_run=max_run,
+                       converged=lambda h: abs(h[-1] - h[-2]) / X.shape[0] < tol,
+                       reset_on=("start", "covariance"))
     plt.close(fig)
     return explorer
