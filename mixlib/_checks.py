@@ -11,14 +11,10 @@ import numbers
 import numpy as np
 
 
-def as_data(x, name: str = "x", min_points: int = 1) -> np.ndarray:
-    """Return ``x`` as a 1-D float64 array, or raise a clear error.
-
-    Rejects non-numeric data (``TypeError``), and empty, multi-dimensional, NaN or infinite data,
-    or fewer than ``min_points`` values (``ValueError``).
-    """
+def _real_array(x, name: str, expected: str) -> np.ndarray:
+    """``x`` as a numpy array of real numbers (any shape), or a ``TypeError`` naming ``name``."""
     if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name}: expected a 1-D array-like of real numbers, got a string")
+        raise TypeError(f"{name}: expected {expected}, got a string")
     if isinstance(x, np.ma.MaskedArray):
         # np.asarray would drop the mask and fit the masked values as data
         raise TypeError(
@@ -32,8 +28,11 @@ def as_data(x, name: str = "x", min_points: int = 1) -> np.ndarray:
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         kind = "complex" if arr.dtype.kind == "c" else f"dtype {arr.dtype}"
         raise TypeError(f"{name}: expected real numbers, got {kind}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name}: expected 1-D data, got an array of shape {arr.shape}")
+    return arr
+
+
+def _finite_floats(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` as float64, or a ``ValueError`` counting its NaN or infinite values."""
     if arr.size == 0:
         raise ValueError(f"{name}: is empty")
     arr = arr.astype(np.float64, copy=False)
@@ -43,11 +42,45 @@ def as_data(x, name: str = "x", min_points: int = 1) -> np.ndarray:
     n_inf = int(np.isinf(arr).sum())
     if n_inf:
         raise ValueError(f"{name}: contains {n_inf} infinite value{'s' if n_inf > 1 else ''}")
-    if arr.size < min_points:
+    return arr
+
+
+def _check_enough_points(n: int, name: str, min_points: int) -> None:
+    if n < min_points:
         raise ValueError(
-            f"{name}: has {arr.size} point{'s' if arr.size > 1 else ''}, "
+            f"{name}: has {n} point{'s' if n > 1 else ''}, "
             f"fewer than the {min_points} components to fit"
         )
+
+
+def as_data(x, name: str = "x", min_points: int = 1) -> np.ndarray:
+    """Return ``x`` as a 1-D float64 array, or raise a clear error.
+
+    Rejects non-numeric data (``TypeError``), and empty, multi-dimensional, NaN or infinite data,
+    or fewer than ``min_points`` values (``ValueError``).
+    """
+    arr = _real_array(x, name, "a 1-D array-like of real numbers")
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: expected 1-D data, got an array of shape {arr.shape}")
+    arr = _finite_floats(arr, name)
+    _check_enough_points(arr.size, name, min_points)
+    return arr
+
+
+def as_points(x, name: str = "X", min_points: int = 1) -> np.ndarray:
+    """Return ``x`` as an (n, d) float64 array of n points in d dimensions, or raise a clear error.
+
+    Rejects what ``as_data`` rejects, and arrays that are not 2-D (a 1-D sample ``x`` is
+    ``x[:, None]``: n points in one dimension).
+    """
+    arr = _real_array(x, name, "an (n, d) array-like of real numbers")
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name}: expected an (n, d) array of n points in d dimensions, got shape {arr.shape}"
+            + (f" (for one dimension pass {name}[:, None])" if arr.ndim == 1 else "")
+        )
+    arr = _finite_floats(arr, name)
+    _check_enough_points(arr.shape[0], name, min_points)
     return arr
 
 

@@ -62,7 +62,8 @@ ADVICE = ("fit fewer components, raise min_sd (min_sd='rounding' uses the data's
           "or try other starts (n_init)")
 
 
-def warn_if_degenerate(fitter: str, degenerate, message: str, stacklevel: int = 3) -> str:
+def warn_if_degenerate(fitter: str, degenerate, message: str, stacklevel: int = 3,
+                       advice: str = ADVICE) -> str:
     """Warn (DegenerateFitWarning, at the user's call) about a degenerate fit; the new message.
 
     ``fitter`` names the public function ("fit_em", "fit_direct"); ``degenerate`` is what
@@ -71,6 +72,6 @@ def warn_if_degenerate(fitter: str, degenerate, message: str, stacklevel: int = 
     if not degenerate:
         return message
     reasons = "; ".join(degenerate)
-    warnings.warn(f"{fitter}: degenerate fit: {reasons}. {ADVICE}", DegenerateFitWarning,
+    warnings.warn(f"{fitter}: degenerate fit: {reasons}. {advice}", DegenerateFitWarning,
                   stacklevel=stacklevel)
     return f"{message}; degenerate fit: {reasons}"
