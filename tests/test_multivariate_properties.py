@@ -47,7 +47,12 @@ def test_em_never_decreases_the_log_likelihood(case):
     history = fit.history
     n = X.shape[0]
     assert np.all(np.isfinite(history))
-    # the ridge moves each M-step's optimum by ~1e-24 per point; rounding is the slack
+    if fit.degenerate:
+        # a component holding almost no data has a covariance made of rounding noise (the M-step
+        # divides by a mass near 0): the fit is reported as degenerate, and monotonicity is moot
+        assert fit.message.count("degenerate fit") == 1
+        return
+    # the eigenvalue floor is an exact constrained M-step; rounding is the slack
     slack = 1e-12 * np.abs(history[:-1]) + 1e-9 * n
     assert np.all(np.diff(history) >= -slack), np.diff(history).min()
 

@@ -11,8 +11,9 @@ import numpy as np
 
 from .._degeneracy import MIN_POINTS_PER_COMPONENT
 
-# The ridge the M-step adds to every covariance, in standardised units: (1e-6 x the data's
-# spread)^2, the 1-D default sd floor squared. It keeps a collapsing component factorisable.
+# The floor on every eigenvalue of a covariance in the M-step, in standardised units: (1e-6 x
+# the data's spread)^2, the 1-D default sd floor squared. It keeps a collapsing component
+# factorisable (and reported as degenerate).
 VARIANCE_FLOOR = 1e-12
 _AT_FLOOR = 2.0
 _SAME_COMPONENT = 1e-5

@@ -89,11 +89,14 @@ def weighted_covariances(xt, resp, means, mass, covariance, scratch=None) -> np.
     out = np.empty((k, d, d))
     for j in range(k):
         np.subtract(xt, means[j][:, None], out=scratch)
-        if covariance in ("full", "tied"):
-            out[j] = np.dot(scratch * resp[j], scratch.T) / mass[j]
-        else:
-            np.square(scratch, out=scratch)
-            out[j] = np.diag(np.dot(scratch, resp[j]) / mass[j])
+        # single-threaded einsum dots per pair of coordinates: BLAS's threaded products (even
+        # 1-D np.dot) stalled for milliseconds on a busy 2-core machine, and d is small
+        weighted = scratch * resp[j]
+        pairs = [(a, b) for a in range(d) for b in range(a + 1)] if covariance in (
+            "full", "tied") else [(a, a) for a in range(d)]
+        out[j] = 0.0
+        for a, b in pairs:
+            out[j, a, b] = out[j, b, a] = np.einsum("i,i->", weighted[a], scratch[b]) / mass[j]
     if covariance == "tied":
         out[:] = np.tensordot(mass / mass.sum(), out, axes=1)
         return out

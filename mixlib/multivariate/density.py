@@ -2,18 +2,36 @@
 
 With ``Sigma = L L^T``, ``(x - mu)^T Sigma^-1 (x - mu) = |z|^2`` where ``L z = x - mu`` is one
 triangular solve, and ``log det Sigma = 2 sum_i log L_ii``: no inverse and no determinant.
+The solve is forward substitution, one coordinate row at a time over all points: d is small,
+and BLAS's threaded ``trsm`` on a (d, n) block was 30x slower on a busy 2-core machine.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import solve_triangular
 
 from .._checks import as_points
 from ..density import normalise_rows_in_place
 from .params import check_params
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
+
+
+def forward_substitution(lower, b) -> np.ndarray:
+    """Solve ``lower @ z = b`` for a lower-triangular (d, d) ``lower`` and (d, n) ``b``, in place
+    of ``b``: ``z_i = (b_i - sum_{j<i} L_ij z_j) / L_ii``, vectorised over the n columns.
+
+    Examples
+    --------
+    >>> L = np.array([[2.0, 0.0], [1.0, 4.0]])
+    >>> forward_substitution(L, np.array([[2.0], [9.0]])).ravel().tolist()
+    [1.0, 2.0]
+    """
+    for i in range(b.shape[0]):
+        for j in range(i):
+            b[i] -= lower[i, j] * b[j]
+        b[i] /= lower[i, i]
+    return b
 
 
 def component_log_terms(xt, log_weights, means, cholesky, out=None, scratch=None) -> np.ndarray:
@@ -30,8 +48,7 @@ def component_log_terms(xt, log_weights, means, cholesky, out=None, scratch=None
         scratch = np.empty((d, n))
     for j in range(k):
         np.subtract(xt, means[j][:, None], out=scratch)
-        z = solve_triangular(cholesky[j], scratch, lower=True, check_finite=False,
-                             overwrite_b=True)
+        z = forward_substitution(cholesky[j], scratch)
         row = out[j]
         np.square(z[0], out=row)
         for i in range(1, d):  # d is small: row adds beat a reduction along a short axis

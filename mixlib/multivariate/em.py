@@ -47,12 +47,31 @@ def _e_step(xt, weights, means, cholesky, ws):
 
 
 def _m_step(xt, resp, covariance, ws):
-    """Weights, means, covariances (with the ridge ``VARIANCE_FLOOR``) and their Cholesky factors."""
+    """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors."""
     mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
-    means = (resp @ xt.T) / mass[:, None]
-    covariances = weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch)
-    covariances += VARIANCE_FLOOR * np.eye(xt.shape[0])
+    # einsum, not np.dot: BLAS's threaded dot stalls on a busy machine (covariance.py)
+    means = np.array([[np.einsum("i,i->", r, coordinate) for coordinate in xt]
+                      for r in resp]) / mass[:, None]
+    covariances = floor_eigenvalues(
+        weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch))
     return mass / mass.sum(), means, covariances, np.linalg.cholesky(covariances)
+
+
+def floor_eigenvalues(covariances):
+    """Covariances with every eigenvalue raised to at least ``VARIANCE_FLOOR``.
+
+    Clipping the eigenvalues (same eigenvectors) is the exact maximiser of the M-step's ``Q``
+    under the constraint, so EM still never lowers the likelihood when a component collapses;
+    fits that never reach the floor are untouched.
+    """
+    values, vectors = np.linalg.eigh(covariances)
+    low = values[:, 0] < VARIANCE_FLOOR
+    if low.any():
+        values = np.maximum(values[low], VARIANCE_FLOOR)
+        covariances = covariances.copy()
+        covariances[low] = (vectors[low] * values[:, None, :]) @ vectors[low].transpose(0, 2, 1)
+        covariances[low] = 0.5 * (covariances[low] + covariances[low].transpose(0, 2, 1))
+    return covariances
 
 
 def _check_data(X, params):

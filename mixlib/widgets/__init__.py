@@ -15,6 +15,7 @@ from .optimiser import optimiser_explorer
 from .pitfalls import pitfall_explorer
 from .sampling import sampling_explorer
 from .stepper import em_stepper
+from .stepper2d import em_stepper_2d
 
 # Which notebook each widget belongs to (module name beside it).
 _WIDGET_MODULES = {
@@ -24,6 +25,7 @@ _WIDGET_MODULES = {
     "em_stepper": "stepper",                # notebook 04
     "model_choice_explorer": "model_choice",  # notebook 05
     "pitfall_explorer": "pitfalls",         # notebook 06
+    "em_stepper_2d": "stepper2d",           # notebook 07
 }
 
 __all__ = ["Explorer", *_WIDGET_MODULES]

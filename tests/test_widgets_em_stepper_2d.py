@@ -1,0 +1,71 @@
+"""The 2-D EM stepper (notebook 07): its buttons plot exactly mixlib.multivariate.em_step's
+iterates, with the ellipses and colours of those parameters."""
+
+import numpy as np
+import pytest
+
+import mixlib
+import mixlib.widgets
+from mixlib import multivariate as mv
+from mixlib.plotting.multivariate import ellipse_points, responsibility_colours
+
+
+@pytest.fixture
+def setup():
+    data = mixlib.datasets.old_faithful()
+    Z = mv.standardise(np.column_stack([data["eruptions"], data["waiting"]]))
+    starts = {"poor": mv.MultivariateParams([0.5, 0.5], [[-1.5, 1.0], [1.5, -1.0]],
+                                            [np.eye(2), np.eye(2)]),
+              "other": mv.MultivariateParams([0.5, 0.5], [[0.0, 1.0], [0.0, -1.0]],
+                                             [np.eye(2), np.eye(2)])}
+    return Z, starts, mixlib.widgets.em_stepper_2d(Z, starts)
+
+
+def iterates(Z, start, n, covariance="full"):
+    out = [start]
+    for _ in range(n):
+        out.append(mv.em_step(Z, out[-1], covariance))
+    return out
+
+
+def check_view(box, Z, expected):
+    params = expected[-1]
+    assert box.session.iterates == expected
+    np.testing.assert_allclose(box.view.points.get_facecolor()[:, :3],
+                               responsibility_colours(mv.responsibilities(Z, params)), rtol=1e-12)
+    first = ellipse_points(params.means[0], params.covariances[0], 1.0)
+    np.testing.assert_allclose(np.column_stack(box.view.ellipses[0].get_data()), first)
+    np.testing.assert_allclose(box.trace_line.get_ydata(),
+                               [mv.log_likelihood(Z, p) for p in expected], rtol=1e-12)
+    assert box.readout_texts() == box.expected_readouts() == {
+        "iteration": f"iteration: {len(expected) - 1}",
+        "log_likelihood": f"log-likelihood: {mv.log_likelihood(Z, params):.4f}"}
+
+
+def test_step_reset_and_start_choice(setup):
+    Z, starts, box = setup
+    check_view(box, Z, [starts["poor"]])
+    for _ in range(3):
+        box.controls["step"].click()
+    check_view(box, Z, iterates(Z, starts["poor"], 3))
+    box.controls["reset"].click()
+    check_view(box, Z, [starts["poor"]])
+    box.controls["start"].value = "other"
+    box.controls["step"].click()
+    check_view(box, Z, iterates(Z, starts["other"], 1))
+
+
+def test_covariance_choice_and_run(setup):
+    Z, starts, box = setup
+    box.controls["covariance"].value = "spherical"
+    box.controls["step"].click()
+    check_view(box, Z, iterates(Z, starts["poor"], 1, "spherical"))
+    box.controls["run"].click()
+    history = box.session.history
+    assert abs(history[-1] - history[-2]) / Z.shape[0] < 1e-8
+    assert np.all(np.diff(history) >= -1e-9)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
+        mixlib.widgets.em_stepper_2d(np.zeros((5, 3)), {})
