@@ -31,6 +31,7 @@ class WrongAnswer:
 
 
 A1, A2, A3 = "01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm"
+A4 = "04_two_dimensions"
 
 WRONG_ANSWERS = [
     WrongAnswer(
@@ -464,6 +465,241 @@ WRONG_ANSWERS = [
         frozenset({"a3_q6_test"}),
         "components returned in the order EM found them, not by increasing mean",
         says="ordered by increasing mean",
+    ),
+    # ---- assignment 4 (issue 16): the multivariate E-step, M-step and clustering
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_sign", A4, "a4_q1_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        chol = np.linalg.cholesky(np.asarray(cov, dtype=float))
+        z = scipy.linalg.solve_triangular(chol, (X - np.asarray(mean, dtype=float)).T, lower=True)
+        return -0.5 * X.shape[1] * np.log(2 * np.pi) - np.sum(np.log(np.diag(chol))) + 0.5 * np.sum(z**2, axis=0)
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
+        "+ z.z/2 instead of - z.z/2 (e_step and faithful_clusters build on it)",
+        says="-d/2 log(2 pi) - sum_j log L_jj - z.z/2",
+    ),
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_inverse_and_det", A4, "a4_q1_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        cov = np.asarray(cov, dtype=float)
+        diff = X - np.asarray(mean, dtype=float)
+        quadratic = np.einsum("ij,jk,ik->i", diff, np.linalg.inv(cov), diff)
+        return -0.5 * X.shape[1] * np.log(2 * np.pi) - 0.5 * np.log(np.linalg.det(cov)) - 0.5 * quadratic
+        """,
+        frozenset({"a4_q1_test"}),
+        "explicit inverse (fine here) and log(det(cov)): -inf when det underflows (data in tiny units)",
+        says="det(cov) underflows to 0",
+    ),
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_log_of_pdf", A4, "a4_q1_answer",
+        """
+        return np.log(scipy.stats.multivariate_normal(mean, cov).pdf(X))
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test"}),
+        "log of scipy's pdf: -inf for a far point (e_step builds on it: nan responsibilities for the far outliers)",
+        says="never take the log of the density",
+    ),
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_calls_mixlib", A4, "a4_q1_answer",
+        """
+        return mv.logpdf(X, mv.MultivariateParams([1.0], [mean], [cov]))
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
+        "calls mixlib.multivariate.logpdf (e_step and faithful_clusters build on it)",
+        says="mixlib's numerics are switched off",
+    ),
+    WrongAnswer(
+        "wrong_2d_e_step_ratio_of_pdfs", A4, "a4_q2_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        dens = np.column_stack([w * np.exp(mvn_logpdf(X, m, c)) for w, m, c in zip(weights, means, covariances)])
+        total = dens.sum(axis=1, keepdims=True)
+        return dens / total, float(np.log(total).sum())
+        """,
+        frozenset({"a4_q2_test"}),
+        "responsibilities as a ratio of pdfs: 0/0 far from every component",
+        says="is 0/0",
+    ),
+    WrongAnswer(
+        "wrong_2d_e_step_without_weights", A4, "a4_q2_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        log_terms = np.column_stack([mvn_logpdf(X, m, c) for m, c in zip(means, covariances)])
+        top = log_terms.max(axis=1, keepdims=True)
+        log_p = top + np.log(np.exp(log_terms - top).sum(axis=1, keepdims=True))
+        return np.exp(log_terms - log_p), float(log_p.sum())
+        """,
+        frozenset({"a4_q2_test", "a4_q5_test"}),
+        "log-terms without log w_k (faithful_clusters builds on it)",
+        says="a_ik = log w_k + log N(x_i | mu_k, Sigma_k)",
+    ),
+    WrongAnswer(
+        "wrong_2d_e_step_normalised_over_points", A4, "a4_q2_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        log_terms = np.column_stack([np.log(w) + mvn_logpdf(X, m, c) for w, m, c in zip(weights, means, covariances)])
+        top = log_terms.max(axis=0, keepdims=True)
+        log_p = top + np.log(np.exp(log_terms - top).sum(axis=0, keepdims=True))
+        return np.exp(log_terms - log_p), float(log_p.sum())
+        """,
+        frozenset({"a4_q2_test", "a4_q5_test"}),
+        "log-sum-exp over the points (axis 0) instead of the components (faithful_clusters builds on it)",
+        says="not over the points",
+    ),
+    WrongAnswer(
+        "wrong_2d_e_step_mean_loglik", A4, "a4_q2_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        log_terms = np.column_stack([np.log(w) + mvn_logpdf(X, m, c) for w, m, c in zip(weights, means, covariances)])
+        top = log_terms.max(axis=1, keepdims=True)
+        log_p = top + np.log(np.exp(log_terms - top).sum(axis=1, keepdims=True))
+        return np.exp(log_terms - log_p), float(log_p.mean())
+        """,
+        frozenset({"a4_q2_test", "a4_q5_test"}),
+        "the mean log-density instead of the total log-likelihood (faithful_clusters' EM then stops too early)",
+        says="must be the total sum_i log p(x_i)",
+    ),
+    WrongAnswer(
+        "wrong_2d_e_step_calls_mixlib", A4, "a4_q2_answer",
+        """
+        params = mv.MultivariateParams(weights, means, covariances)
+        return mv.responsibilities(X, params), mv.log_likelihood(X, params)
+        """,
+        frozenset({"a4_q2_test", "a4_q5_test"}),
+        "calls mixlib.multivariate.responsibilities (faithful_clusters builds on it)",
+        says="mixlib's numerics are switched off",
+    ),
+    WrongAnswer(
+        "wrong_2d_m_step_divided_by_n", A4, "a4_q3_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp.T @ X) / mass[:, np.newaxis]
+        covariances = np.array([(resp[:, k, np.newaxis] * (X - means[k])).T @ (X - means[k]) / X.shape[0]
+                                for k in range(resp.shape[1])])
+        return mass / X.shape[0], means, covariances
+        """,
+        frozenset({"a4_q3_test", "a4_q5_test"}),
+        "covariances divided by n instead of N_k (faithful_clusters builds on it)",
+        says="not by n",
+    ),
+    WrongAnswer(
+        "wrong_2d_m_step_unbiased", A4, "a4_q3_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp.T @ X) / mass[:, np.newaxis]
+        covariances = np.array([(resp[:, k, np.newaxis] * (X - means[k])).T @ (X - means[k]) / (mass[k] - 1)
+                                for k in range(resp.shape[1])])
+        return mass / X.shape[0], means, covariances
+        """,
+        frozenset({"a4_q3_test", "a4_q5_test"}),
+        "the 'unbiased' N_k - 1 in the covariances (faithful_clusters builds on it)",
+        says="not N_k - 1",
+    ),
+    WrongAnswer(
+        "wrong_2d_m_step_raw_second_moment", A4, "a4_q3_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp.T @ X) / mass[:, np.newaxis]
+        covariances = np.array([(resp[:, k, np.newaxis] * X).T @ X / mass[k] - np.outer(means[k], means[k])
+                                for k in range(resp.shape[1])])
+        return mass / X.shape[0], means, covariances
+        """,
+        frozenset({"a4_q3_test"}),
+        "covariance as E[x x^T] - mu mu^T, forbidden by the prompt: every digit lost for data near 1e8",
+        says="E[x x^T] - mu mu^T subtracts",
+    ),
+    WrongAnswer(
+        "wrong_2d_m_step_unnormalised_weights", A4, "a4_q3_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        resp = np.asarray(resp, dtype=float)
+        mass = resp.sum(axis=0)
+        means = (resp.T @ X) / mass[:, np.newaxis]
+        covariances = np.array([(resp[:, k, np.newaxis] * (X - means[k])).T @ (X - means[k]) / mass[k]
+                                for k in range(resp.shape[1])])
+        return mass, means, covariances
+        """,
+        frozenset({"a4_q3_test"}),
+        "weights N_k, not N_k / n (the responsibilities do not change, so the clustering survives)",
+        says="w_k = N_k / n",
+    ),
+    WrongAnswer(
+        "wrong_2d_uncertainty_min_r", A4, "a4_q4_answer",
+        '''
+        def hard_assignments(resp):
+            return np.argmax(np.asarray(resp, dtype=float), axis=1)
+
+
+        def assignment_uncertainty(resp):
+            return np.min(np.asarray(resp, dtype=float), axis=1)
+        ''',
+        frozenset({"a4_q4_test"}),
+        "uncertainty as the smallest responsibility: right for K = 2 only (a whole cell: its second answer)",
+        whole_cell=True,
+        says="equals the smallest responsibility only when K = 2",
+    ),
+    WrongAnswer(
+        "wrong_2d_hard_assignments_over_points", A4, "a4_q4_answer",
+        """
+        return np.argmax(np.asarray(resp, dtype=float), axis=0)
+        """,
+        frozenset({"a4_q4_test", "a4_q5_test"}),
+        "argmax over the points (axis 0): one label per component (faithful_clusters builds on it)",
+        says="for each point (row)",
+    ),
+    WrongAnswer(
+        "wrong_2d_hard_assignments_from_one", A4, "a4_q4_answer",
+        """
+        return np.argmax(np.asarray(resp, dtype=float), axis=1) + 1
+        """,
+        frozenset({"a4_q4_test", "a4_q5_test"}),
+        "labels 1 .. K instead of 0 .. K-1 (faithful_clusters builds on it)",
+        says="the index 0 .. K-1",
+    ),
+    WrongAnswer(
+        "wrong_2d_faithful_unordered", A4, "a4_q5_answer",
+        """
+        data = np.asarray(data, dtype=float)
+        Z = (data - data.mean(axis=0)) / data.std(axis=0)
+        weights, means = np.full(2, 0.5), np.quantile(Z, [0.75, 0.25], axis=0)
+        covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
+        resp, loglik = e_step(Z, weights, means, covariances)
+        for _ in range(10_000):
+            weights, means, covariances = m_step(Z, resp)
+            old, (resp, loglik) = loglik, e_step(Z, weights, means, covariances)
+            if abs(loglik - old) / Z.shape[0] < 1e-10:
+                break
+        return hard_assignments(resp), assignment_uncertainty(resp)
+        """,
+        frozenset({"a4_q5_test"}),
+        "labels in the order EM found the components, not label 0 for the shorter eruptions",
+        says="label 0 must be the cluster of the shorter eruptions",
+    ),
+    WrongAnswer(
+        "wrong_2d_faithful_five_iterations", A4, "a4_q5_answer",
+        """
+        data = np.asarray(data, dtype=float)
+        Z = (data - data.mean(axis=0)) / data.std(axis=0)
+        weights, means = np.full(2, 0.5), np.quantile(Z, [0.25, 0.75], axis=0)
+        covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
+        resp, _ = e_step(Z, weights, means, covariances)
+        for _ in range(5):  # a fixed number of iterations, never checks convergence
+            weights, means, covariances = m_step(Z, resp)
+            resp, _ = e_step(Z, weights, means, covariances)
+        resp = resp[:, np.argsort(means[:, 0])]
+        return hard_assignments(resp), assignment_uncertainty(resp)
+        """,
+        frozenset({"a4_q5_test"}),
+        "five EM iterations, never checking convergence",
+        says="less than 1e-10 per point",
     ),
 ]
 

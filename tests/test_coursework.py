@@ -41,8 +41,9 @@ def autograded(nb):
 
 # ---------------------------------------------------------------- fast checks (no nbgrader needed)
 
-def test_three_assignments_with_one_notebook_each():
-    assert list(ASSIGNMENTS) == ["01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm"]
+def test_four_assignments_with_one_notebook_each():
+    assert list(ASSIGNMENTS) == ["01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm",
+                                 "04_two_dimensions"]
     for name in ASSIGNMENTS:
         assert len(list((COURSE / "source" / name).glob("*.ipynb"))) == 1
 
