@@ -101,3 +101,31 @@ def test_fit_height_caps_a_spike(view, data):
     assert view.ax.get_ylim()[1] == pytest.approx(1.15 * 4 * bars)
     view.fit_height()
     assert view.ax.get_ylim()[1] > 1.15 * 4 * bars
+
+
+def test_a_new_control_binds_to_the_advance_connect_em_buttons_returns(data):
+    """What adding a control to an EM stepper takes: the control, and one line binding it."""
+    import ipywidgets as widgets
+
+    from mixlib.widgets._base import Explorer
+    from mixlib.widgets._session import connect_em_buttons
+
+    x, p0 = data
+    session = EMSession(lambda p: mixlib.em_step(x, p), lambda p: mixlib.log_likelihood(x, p), p0)
+    controls = {"start": widgets.Dropdown(options=["p0"]), "step": widgets.Button(),
+                "run": widgets.Button(), "reset": widgets.Button(),
+                "step10": widgets.Button(description="Step x10")}
+    fig, _ = plt.subplots()
+    box = Explorer(controls, fig, {"iteration": widgets.HTML()})
+    drawn = []
+    _, advance = connect_em_buttons(
+        box, session, lambda: p0, drawn.append,
+        lambda iteration, params: {"iteration": f"iteration: {iteration}"},
+        max_run=50, converged=lambda h: False)
+    controls["step10"].on_click(lambda _: advance(10))
+    controls["step10"].click()
+    assert session.iteration == 10 and drawn[-1] == session.current
+    assert box.readout_texts() == {"iteration": "iteration: 10"}
+    controls["reset"].click()
+    assert session.iteration == 0 and box.readout_texts() == {"iteration": "iteration: 0"}
+    plt.close(fig)

@@ -89,7 +89,9 @@ def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_
 
     Returns
     -------
-    the reset function (already called once, so the widget shows its start)
+    (reset, advance): ``reset()`` goes back to the chosen start (already called once, so the
+    widget shows its start); ``advance(n_steps, stop=None)`` steps and redraws. A new control
+    binds to them, e.g. ``controls["step10"].on_click(lambda _: advance(10))``.
     """
     def show():
         draw(session.current)
@@ -109,4 +111,4 @@ def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_
     explorer.controls["run"].on_click(lambda _: advance(max_run, converged))
     explorer.controls["reset"].on_click(reset)
     reset()
-    return reset
+    return reset, advance
