@@ -69,3 +69,16 @@ def test_covariance_choice_and_run(setup):
 def test_bad_input():
     with pytest.raises(ValueError, match=r"^X: expected 2 columns"):
         mixlib.widgets.em_stepper_2d(np.zeros((5, 3)), {})
+
+
+def test_the_title_names_the_covariance_structure_and_the_iteration(setup):
+    """A new covariance choice resets to the same start, so the title is what shows the change."""
+    _, _, box = setup
+    ax = box.figure.axes[0]
+    first = box.controls["covariance"].value
+    assert ax.get_title() == f"{first} covariances, iteration 0"
+    other = next(c for c in ("full", "diag", "spherical", "tied") if c != first)
+    box.controls["covariance"].value = other
+    assert ax.get_title() == f"{other} covariances, iteration 0"
+    box.controls["step"].click()
+    assert ax.get_title() == f"{other} covariances, iteration 1"

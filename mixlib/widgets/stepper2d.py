@@ -81,6 +81,9 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
 
     def draw(params):
         view.show_params(params)
+        # says which structure Step and Run impose, so a new choice shows before the first step
+        ax_data.set_title(f"{controls['covariance'].value} covariances, iteration "
+                          f"{session.iteration}", fontsize="small")
         update_trace(trace_line, session.history)
 
     connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
