@@ -19,6 +19,7 @@ Under ``CI=true`` a missing Chromium fails; elsewhere the test skips with the re
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import http.server
 import json
@@ -121,56 +122,63 @@ def pages(site, server):
     # Every page; _static/ holds the theme's Jinja macro files (*.html), not pages.
     paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if not p.relative_to(site).as_posix().startswith("_static/"))
-    results = {}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            current = {"problems": []}
 
-            def route(r):
-                if r.request.url.startswith(server + "/"):
-                    r.continue_()
-                else:  # never go online: record it and refuse
-                    current["problems"].append(f"request to another host: {r.request.url}")
-                    r.abort()
-
-            context.route("**/*", route)
-            context.on("requestfailed", lambda req: current["problems"].append(
-                f"failed request: {req.url} ({req.failure})"))
-            context.on("response", lambda resp: resp.status >= 400 and current["problems"].append(
-                f"HTTP {resp.status}: {resp.url}"))
-            page = context.new_page()
-            page.on("console", lambda msg: msg.type == "error" and current["problems"].append(
-                f"console error: {msg.text}"))
-            page.on("pageerror", lambda err: current["problems"].append(f"page error: {err}"))
-            pending = set()  # requests in flight (Request objects: one per request)
-            context.on("request", lambda req: pending.add(req))
-            context.on("requestfinished", lambda req: pending.discard(req))
-            context.on("requestfailed", lambda req: pending.discard(req))
-            for path in paths:
+    def visit_every_page():
+        results = {}
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                context = browser.new_context()
                 current = {"problems": []}
-                page.goto(f"{server}/{path}", wait_until="load")
-                info = page.evaluate(JS_PAGE)
-                # What the page loads late (fonts, MathJax's parts) is checked too: wait until
-                # no request has been in flight for 0.5 s.
-                quiet_since, deadline = None, time.monotonic() + 15
-                while time.monotonic() < deadline:
-                    page.wait_for_timeout(100)
-                    if pending:
-                        quiet_since = None
-                    elif quiet_since is None:
-                        quiet_since = time.monotonic()
-                    elif time.monotonic() - quiet_since >= 0.5:
-                        break
-                else:
-                    current["problems"].append(
-                        f"requests still open after 15 s: {sorted(r.url for r in pending)}")
-                info["problems"] = current["problems"]
-                results[path] = info
-        finally:
-            browser.close()
-    return results
+
+                def route(r):
+                    if r.request.url.startswith(server + "/"):
+                        r.continue_()
+                    else:  # never go online: record it and refuse
+                        current["problems"].append(f"request to another host: {r.request.url}")
+                        r.abort()
+
+                context.route("**/*", route)
+                context.on("requestfailed", lambda req: current["problems"].append(
+                    f"failed request: {req.url} ({req.failure})"))
+                context.on("response", lambda resp: resp.status >= 400 and current["problems"].append(
+                    f"HTTP {resp.status}: {resp.url}"))
+                page = context.new_page()
+                page.on("console", lambda msg: msg.type == "error" and current["problems"].append(
+                    f"console error: {msg.text}"))
+                page.on("pageerror", lambda err: current["problems"].append(f"page error: {err}"))
+                pending = set()  # requests in flight (Request objects: one per request)
+                context.on("request", lambda req: pending.add(req))
+                context.on("requestfinished", lambda req: pending.discard(req))
+                context.on("requestfailed", lambda req: pending.discard(req))
+                for path in paths:
+                    current = {"problems": []}
+                    page.goto(f"{server}/{path}", wait_until="load")
+                    info = page.evaluate(JS_PAGE)
+                    # What the page loads late (fonts, MathJax's parts) is checked too: wait until
+                    # no request has been in flight for 0.5 s.
+                    quiet_since, deadline = None, time.monotonic() + 15
+                    while time.monotonic() < deadline:
+                        page.wait_for_timeout(100)
+                        if pending:
+                            quiet_since = None
+                        elif quiet_since is None:
+                            quiet_since = time.monotonic()
+                        elif time.monotonic() - quiet_since >= 0.5:
+                            break
+                    else:
+                        current["problems"].append(
+                            f"requests still open after 15 s: {sorted(r.url for r in pending)}")
+                    info["problems"] = current["problems"]
+                    results[path] = info
+            finally:
+                browser.close()
+        return results
+
+    # Playwright's sync API cannot start inside another sync_playwright in the same thread, and
+    # the JupyterLab browser tests keep theirs open for the whole session: visit in a thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(visit_every_page).result()
 
 
 def _link_problem(site: Path, server: str, page_path: str, href: str) -> str | None:
