@@ -161,7 +161,7 @@ def api_page() -> str:
 # --- notebooks ------------------------------------------------------------------------------------
 
 def widget_state_figure(nb: dict, model_id: str) -> bytes | None:
-    """The last PNG an Output widget inside the view ``model_id`` holds in the saved state."""
+    """The last PNG an Output or Image widget inside the view ``model_id`` holds in the saved state."""
     state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     seen, stack, found = set(), [model_id], None
     while stack:
@@ -174,6 +174,10 @@ def widget_state_figure(nb: dict, model_id: str) -> bytes | None:
             png = output.get("data", {}).get("image/png")
             if png:
                 found = base64.b64decode("".join(png) if isinstance(png, list) else png)
+        if model.get("model_name") == "ImageModel":  # an Explorer's figure (mixlib.widgets)
+            for buffer in model.get("buffers", []):
+                if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
+                    found = base64.b64decode(buffer["data"])
         for value in model.get("state", {}).values():
             for ref in value if isinstance(value, list) else [value]:
                 if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):

@@ -73,7 +73,7 @@ def plot_criteria(ax, rows, *, title=None):
     ax.set_ylabel("criterion (smaller is better)")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper right")  # a fixed place: "best" would jump as K moves
     update_criteria(ax, lines, rows)
     return lines
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython import get_ipython
-from IPython.display import display
+
+from ._render import FigureRenderer
 
 
 class Explorer(widgets.VBox):
@@ -26,7 +27,11 @@ class Explorer(widgets.VBox):
 
     Attributes
     ----------
-    controls, figure, readouts : as given; ``output`` is the Output widget showing the figure.
+    controls, figure, readouts : as given.
+    image : the ``ipywidgets.Image`` showing the figure (CSS class ``mixlib-figure``), set by
+        ``redraw`` from ``renderer``, a ``FigureRenderer`` that redraws only what changed. In plain
+        Python (no IPython kernel) the image is left empty unless ``render_outside_kernel`` is
+        set (tests set it to check the picture).
     The box has the CSS class ``mixlib-explorer``; readout ``name`` has ``mixlib-readout-name``.
 
     Examples
@@ -39,16 +44,20 @@ class Explorer(widgets.VBox):
     >>> plt.close(fig)
     """
 
+    render_outside_kernel = False
+
     def __init__(self, controls, figure, readouts=None, layout_rows=None, expected=None,
                  handles=None):
         self.controls = dict(controls)
         self.figure = figure
         self.readouts = dict(readouts or {})
         self._expected = expected
-        self.output = widgets.Output()
+        self.renderer = FigureRenderer(figure)
+        self.image = widgets.Image(format="png")
+        self.image.add_class("mixlib-figure")
         rows = list(layout_rows) if layout_rows is not None else list(self.controls.values())
         rows += list(self.readouts.values())
-        super().__init__(children=[*rows, self.output])
+        super().__init__(children=[*rows, self.image])
         self.add_class("mixlib-explorer")
         for name, value in (handles or {}).items():
             setattr(self, name, value)
@@ -71,13 +80,14 @@ class Explorer(widgets.VBox):
         self.redraw()
 
     def redraw(self):
-        """Show the figure's current state in the output area (the inline backend needs this)."""
-        self.figure.canvas.draw_idle()
-        if get_ipython() is None:  # plain Python (tests): nothing to show the figure in
-            return
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(self.figure)
+        """Show the figure's current state in the image (one partial draw and a fast PNG).
+
+        The inline backend's ``display(figure)`` drew the whole figure twice per update; see
+        ``mixlib.widgets._render`` for what the renderer redraws and what that saves.
+        """
+        if get_ipython() is None and not self.render_outside_kernel:
+            return  # plain Python (tests): nobody sees the image, so skip the drawing
+        self.image.value = self.renderer.png()
 
 
 def new_figure(*args, **kwargs):

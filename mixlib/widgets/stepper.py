@@ -73,16 +73,19 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     }
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
     rows = [widgets.HBox([controls["start"], controls["step"], controls["run"], controls["reset"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows,
-                        expected=lambda: readout_texts(x, session.iteration, session.current),
-                        handles={"session": session, "density_view": density_view, "rug": rug,
-                                 "trace_line": trace_line})
 
     def draw(params):
         density_view.show_params(params)
         rug.show_params(x, params)
         update_trace(trace_line, session.history)
 
+    # Lay the figure out with the start drawn (the trace's labels at their width), not empty.
+    draw(first)
+
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows,
+                        expected=lambda: readout_texts(x, session.iteration, session.current),
+                        handles={"session": session, "density_view": density_view, "rug": rug,
+                                 "trace_line": trace_line})
     connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
                        lambda iteration, params: readout_texts(x, iteration, params),
                        max_run=max_run,

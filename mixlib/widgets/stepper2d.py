@@ -75,9 +75,6 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
     rows = [widgets.HBox([controls["start"], controls["covariance"]]),
             widgets.HBox([controls["step"], controls["run"], controls["reset"]])]
-    explorer = Explorer(controls, fig, readouts, layout_rows=rows,
-                        expected=lambda: readout_texts(X, session.iteration, session.current),
-                        handles={"session": session, "view": view, "trace_line": trace_line})
 
     def draw(params):
         view.show_params(params)
@@ -86,6 +83,12 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
                           f"{session.iteration}", fontsize="small")
         update_trace(trace_line, session.history)
 
+    # Lay the figure out with the start drawn (the trace's labels at their width), not empty.
+    draw(first)
+
+    explorer = Explorer(controls, fig, readouts, layout_rows=rows,
+                        expected=lambda: readout_texts(X, session.iteration, session.current),
+                        handles={"session": session, "view": view, "trace_line": trace_line})
     connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
                        lambda iteration, params: readout_texts(X, iteration, params),
                        max_run=max_run,

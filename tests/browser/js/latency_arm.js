@@ -2,9 +2,10 @@
 // the student's action (the last keydown / pointer / change event before the first new image)
 // and of the first new image. Returns whether the Explorer shows an image at all.
 (el) => {
-  const out = el.querySelector(':scope > .widget-output') ||
-              [...el.querySelectorAll('.widget-output')].pop();
-  const img = () => { const i = out && out.querySelector('img'); return i ? i.getAttribute('src') : null; };
+  // The Explorer's figure is an ipywidgets Image (class mixlib-figure): each update gives it a
+  // new blob URL.
+  const out = el;
+  const img = () => { const i = out.querySelector('img.mixlib-figure'); return i ? i.getAttribute('src') : null; };
   const st = window.__mix || (window.__mix = {});
   if (st.observer) st.observer.disconnect();
   if (!st.listening) {
@@ -20,6 +21,6 @@
     const src = img();
     if (st.t1 === null && src && src !== st.base) { st.t1 = performance.now(); st.src = src; st.armed = false; }
   });
-  if (out) st.observer.observe(out, {subtree: true, childList: true, attributes: true});
+  st.observer.observe(out, {subtree: true, childList: true, attributes: true});
   return st.base !== null;
 }

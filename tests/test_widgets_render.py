@@ -1,0 +1,214 @@
+"""The widgets' fast figure renderer: what it shows is what a full matplotlib draw shows.
+
+``FigureRenderer`` pastes a cached background and redraws only the data, and an axes' decoration
+when its limits or labels change. These tests move every control of every widget and compare the
+picture with a full draw of the same figure after each move; they also check that the fast paths
+are the ones taken (a renderer that silently redrew everything would pass a picture test and be
+slow), without timing anything.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import mixlib
+import mixlib.widgets
+from mixlib import multivariate as mv
+from mixlib.widgets._base import Explorer
+from mixlib.widgets._render import FigureRenderer, full_draw
+
+# A legend is drawn over an empty axes and pasted: its antialiased frame edge (a 1-pixel ring)
+# blends with the background instead of the data. Anything else must match to the pixel.
+CHANNEL_TOLERANCE = 8
+
+
+def differing_pixels(fast, full, legends=()):
+    """(pixels differing anywhere, pixels differing outside the legend frames)."""
+    differs = np.abs(fast.astype(int) - full.astype(int)).max(axis=2) > CHANNEL_TOLERANCE
+    outside = differs.copy()
+    height = differs.shape[0]
+    for box in legends:
+        x0, x1 = int(np.floor(box.x0)) - 2, int(np.ceil(box.x1)) + 2
+        y0, y1 = int(np.floor(box.y0)) - 2, int(np.ceil(box.y1)) + 2
+        outside[max(height - y1, 0):height - y0, max(x0, 0):x1] = False
+    return int(differs.sum()), int(outside.sum())
+
+
+def assert_matches_full_draw(box, what):
+    fast = box.renderer.render().copy()
+    renderer = box.figure.canvas.get_renderer()
+    legends = [ax.get_legend().get_window_extent(renderer) for ax in box.figure.axes
+               if ax.get_legend() is not None]
+    full = full_draw(box.figure)
+    anywhere, outside = differing_pixels(fast, full, legends)
+    assert outside == 0, f"{what}: {outside} pixels differ from a full draw outside the legends"
+    assert anywhere <= 0.002 * fast.shape[0] * fast.shape[1], (
+        f"{what}: {anywhere} pixels differ from a full draw (legend edges only expected)")
+
+
+def move_every_control(box):
+    """Yield a description after each change: every slider up two steps, every dropdown to its
+    next option, every button clicked."""
+    for name, control in box.controls.items():
+        if getattr(control, "disabled", False):
+            continue
+        if hasattr(control, "click"):
+            control.click()
+            yield f"{name} clicked"
+        elif hasattr(control, "options"):
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            control.value = options[(options.index(control.value) + 1) % len(options)]
+            yield f"{name} -> {control.value!r}"
+        elif getattr(control, "step", None):
+            for _ in range(2):
+                control.value = min(control.value + control.step, control.max)
+                yield f"{name} -> {control.value}"
+
+
+def original_fit():
+    truth, n, p0 = mixlib.datasets.original_example()
+    x = mixlib.sample(truth, n, rng=42)
+    return x, p0, mixlib.fit_em(x, p0)
+
+
+def build(name):
+    x, p0, fit = original_fit()
+    faithful = mixlib.datasets.old_faithful()
+    if name == "sampling":
+        return mixlib.widgets.sampling_explorer(n=500)
+    if name == "likelihood":
+        return mixlib.widgets.likelihood_explorer(x, p0, fit=fit)
+    if name == "optimiser":
+        return mixlib.widgets.optimiser_explorer(x, p0, best=fit.params, grid_size=30)
+    if name == "em_stepper":
+        return mixlib.widgets.em_stepper(x, p0)
+    if name == "model_choice":
+        data = {"waiting": faithful["waiting"], "eruptions": faithful["eruptions"]}
+        return mixlib.widgets.model_choice_explorer(data, ks=[1, 2, 3], n_init=1, n_folds=2, rng=0)
+    if name == "pitfalls":
+        return mixlib.widgets.pitfall_explorer(mixlib.datasets.pitfall_scenarios())
+    if name == "em_stepper_2d":
+        Z = mv.standardise(np.column_stack([faithful["eruptions"], faithful["waiting"]]))
+        start = mv.MultivariateParams([0.5, 0.5], [[-1.5, 1.0], [1.5, -1.0]], [np.eye(2)] * 2)
+        return mixlib.widgets.em_stepper_2d(Z, {"poor": start}, limits=(-2.6, 2.6))
+    if name == "prior":
+        spike = mixlib.MixtureParams([0.4, 0.55, 0.05], [55.0, 80.0, 78.0], [6.0, 6.0, 0.3])
+        return mixlib.widgets.prior_explorer(faithful["waiting"], spike, n_curve=4)
+    raise KeyError(name)
+
+
+WIDGETS = ["sampling", "likelihood", "optimiser", "em_stepper", "model_choice", "pitfalls",
+           "em_stepper_2d", "prior"]
+
+
+@pytest.fixture
+def rendering(monkeypatch):
+    """Explorers render in plain Python too (they skip it outside a kernel otherwise)."""
+    monkeypatch.setattr(Explorer, "render_outside_kernel", True)
+
+
+@pytest.mark.parametrize("name", WIDGETS)
+def test_every_control_shows_what_a_full_draw_shows(name, rendering):
+    box = build(name)
+    try:
+        assert_matches_full_draw(box, "as built")
+        for what in move_every_control(box):
+            before = box.image.value
+            box.redraw()
+            assert box.image.value[:8] == b"\x89PNG\r\n\x1a\n", what
+            assert_matches_full_draw(box, what)
+            assert before, what
+    finally:
+        plt.close(box.figure)
+
+
+def test_a_slider_move_redraws_no_decoration(rendering):
+    """The likelihood explorer's sliders move curves only: after building, no axes is redrawn."""
+    box = build("likelihood")
+    try:
+        full, partial = box.renderer.full_draws, box.renderer.axes_redraws
+        for control in box.controls.values():
+            control.value = control.value + control.step
+        assert (box.renderer.full_draws, box.renderer.axes_redraws) == (full, partial)
+    finally:
+        plt.close(box.figure)
+
+
+def test_a_trace_that_grows_redraws_its_own_axes_only(rendering):
+    """EM steps change the trace's limits: that axes is redrawn, the figure is not."""
+    box = build("em_stepper")
+    try:
+        box.controls["step"].click()
+        full = box.renderer.full_draws
+        box.controls["step"].click()
+        box.controls["step"].click()
+        assert box.renderer.full_draws == full
+        assert box.renderer.axes_redraws >= 2
+    finally:
+        plt.close(box.figure)
+
+
+def test_the_image_changes_with_the_figure(rendering):
+    box = build("sampling")
+    try:
+        first = box.image.value
+        box.controls["mu1"].value = box.controls["mu1"].value + 0.2
+        assert box.image.value != first
+    finally:
+        plt.close(box.figure)
+
+
+def test_no_image_outside_a_kernel_unless_asked():
+    box = build("sampling")
+    try:
+        assert box.image.value == b""
+    finally:
+        plt.close(box.figure)
+
+
+def two_panel_figure():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
+    (line,) = left.plot([0, 1], [0, 1], label="a line")
+    left.legend(loc="upper left")
+    (trace,) = right.plot([0, 1], [0.0, 1.0])
+    right.set_ylabel("trace")
+    fig.tight_layout()
+    return fig, line, trace
+
+
+def test_growing_labels_lay_the_slots_out_again():
+    """Tick labels that grow into the neighbour's space leave no trace of the old ones."""
+    fig, line, trace = two_panel_figure()
+    renderer = FigureRenderer(fig)
+    renderer.render()
+    trace.set_ydata([-123456.0, 1.0])
+    trace.axes.set_ylim(-150000, 10)
+    fast = renderer.render().copy()
+    assert renderer.full_draws == 2
+    _, outside = differing_pixels(fast, full_draw(fig), [fig.axes[0].get_legend().get_window_extent()])
+    assert outside == 0
+    plt.close(fig)
+
+
+def test_closing_the_figure_keeps_the_renderer_working():
+    """plt.close swaps the canvas for a bare one; the renderer puts an Agg canvas back."""
+    fig, line, trace = two_panel_figure()
+    renderer = FigureRenderer(fig)
+    first = renderer.png()
+    plt.close(fig)
+    line.set_ydata([1, 0])
+    second = renderer.png()
+    assert second != first and renderer.full_draws == 1
+
+
+def test_a_layout_engine_runs_once():
+    """Constrained layout would move every axes at every draw; the renderer fixes it once."""
+    fig, ax = plt.subplots(layout="constrained")
+    (line,) = ax.plot([0, 1])
+    renderer = FigureRenderer(fig)
+    renderer.render()
+    position = ax.get_position().bounds
+    line.set_ydata([1, 0])
+    renderer.render()
+    assert ax.get_position().bounds == position and renderer.full_draws == 1
+    plt.close(fig)
