@@ -102,10 +102,13 @@ class FigureRenderer:
                 getattr(fig, "_suptitle", None) and fig._suptitle.get_text())
 
     @staticmethod
-    def _axes_state(ax):
+    def _legend_state(ax):
         legend = ax.get_legend()
-        legend_state = None if legend is None else (
+        return None if legend is None else (
             id(legend), legend.get_visible(), tuple(t.get_text() for t in legend.get_texts()))
+
+    def _axes_state(self, ax):
+        legend_state = self._legend_state(ax)
         return (ax.axison, tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale(),
                 ax.get_xlabel(), ax.get_ylabel(), legend_state,
                 id(ax.xaxis.get_major_locator()), id(ax.yaxis.get_major_locator()),
@@ -161,7 +164,7 @@ class FigureRenderer:
         buffer = self._buffer()
         legend.draw(renderer)
         box = self._pixel_box(legend.get_window_extent(renderer), pad=1)
-        self._legends[ax] = (box, buffer[box].copy())
+        self._legends[ax] = (self._legend_state(ax), box, buffer[box].copy())
         buffer[box] = self._background[box]
 
     def _compute_slots(self, renderer):
@@ -258,7 +261,10 @@ class FigureRenderer:
             return
         self._background = buffer.copy()
         for ax in changed:
-            self._capture_legend(ax, renderer)
+            # An opaque legend at a fixed place looks the same over new limits: keep its pixels.
+            cached = self._legends.get(ax)
+            if cached is None or cached[0] != self._legend_state(ax):
+                self._capture_legend(ax, renderer)
         self.axes_redraws += len(changed)
 
     def render(self):
@@ -282,7 +288,7 @@ class FigureRenderer:
             for artist in sorted(self._foreground(ax), key=lambda a: a.get_zorder()):
                 artist.draw(renderer)
             if ax in self._legends:
-                box, pixels = self._legends[ax]
+                _, box, pixels = self._legends[ax]
                 buffer[box] = pixels
         return buffer
 
