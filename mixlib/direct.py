@@ -215,9 +215,15 @@ class _Objective:
     sees one log sd (theta of length 2K), expanded to K equal ones here.
     """
 
+    # The history records the log-likelihood at every iterate, which the optimiser has always
+    # evaluated already (Nelder-Mead's best vertex, a line search's accepted point): remember the
+    # latest values so recording costs no second pass over the data (a third of Nelder-Mead's time).
+    _REMEMBERED = 64
+
     def __init__(self, x_std, k, log_floor, equal_sds):
         self.x, self.k, self.equal_sds = x_std, k, equal_sds
         self.lo, self.hi = log_floor, np.log(_MAX_SD_STD)
+        self._values = {}
 
     def full_theta(self, t):
         """The 3K - 1 unconstrained coordinates (clipped) for the optimiser's ``t``."""
@@ -234,14 +240,25 @@ class _Objective:
             return theta.copy()
         return np.concatenate([theta[:k], [np.mean(theta[k : 2 * k])], theta[2 * k :]])
 
+    def _remember(self, t, value):
+        if len(self._values) >= self._REMEMBERED:
+            del self._values[next(iter(self._values))]
+        self._values[np.asarray(t, dtype=float).tobytes()] = value
+        return value
+
     def value(self, t):
+        known = self._values.get(np.asarray(t, dtype=float).tobytes())
+        if known is not None:
+            return known
         with np.errstate(over="ignore", under="ignore"):
-            return _negloglik_and_grad(self.full_theta(t), self.x, self.k, want_grad=False)
+            value = _negloglik_and_grad(self.full_theta(t), self.x, self.k, want_grad=False)
+        return self._remember(t, value)
 
     def value_and_grad(self, t):
         k = self.k
         with np.errstate(over="ignore", under="ignore"):
             value, grad = _negloglik_and_grad(self.full_theta(t), self.x, k)
+        self._remember(t, value)
         sd_part = t[k : k + 1] if self.equal_sds else t[k : 2 * k]
         inside = (sd_part >= self.lo) & (sd_part <= self.hi)
         if self.equal_sds:

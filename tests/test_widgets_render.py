@@ -56,8 +56,7 @@ def move_every_control(box):
             control.click()
             yield f"{name} clicked"
         elif hasattr(control, "options"):
-            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-            control.value = options[(options.index(control.value) + 1) % len(options)]
+            control.index = (control.index + 1) % len(control.options)
             yield f"{name} -> {control.value!r}"
         elif getattr(control, "step", None):
             for _ in range(2):
