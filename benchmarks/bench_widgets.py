@@ -97,6 +97,7 @@ def encode_only(buffer):
 
 def bench_widget(build, rounds):
     box = build()
+    box.renderer.png()  # the first picture, drawn when a notebook displays the widget
     times = {"callback": [], "before": [], "after": [], "encode": []}
     sizes = {"before": [], "after": []}
     for _ in range(rounds):
