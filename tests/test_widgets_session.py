@@ -6,6 +6,8 @@ import pytest
 
 import mixlib
 from mixlib.plotting import draw_density_view
+from mixlib.plotting.axes_limits import nice_ceiling, round_limits
+from mixlib.plotting.sampling import view_range
 from mixlib.widgets._session import EMSession
 from view_checks import assert_density_view_shows
 
@@ -98,9 +100,9 @@ def test_fit_height_caps_a_spike(view, data):
     view.show_params(spike)
     bars = view.histogram.get_data().values.max()
     view.fit_height(spike_cap=4)
-    assert view.ax.get_ylim()[1] == pytest.approx(1.15 * 4 * bars)
+    assert view.ax.get_ylim()[1] == pytest.approx(nice_ceiling(1.15 * 4 * bars))
     view.fit_height()
-    assert view.ax.get_ylim()[1] > 1.15 * 4 * bars
+    assert view.ax.get_ylim()[1] > nice_ceiling(1.15 * 4 * bars)
 
 
 def test_a_new_control_binds_to_the_advance_connect_em_buttons_returns(data):
@@ -129,3 +131,33 @@ def test_a_new_control_binds_to_the_advance_connect_em_buttons_returns(data):
     controls["reset"].click()
     assert session.iteration == 0 and box.readout_texts() == {"iteration": "iteration: 0"}
     plt.close(fig)
+
+
+@pytest.mark.parametrize("value", [1e-9, 0.0071, 0.3, 0.30000000000000004, 1.0, 2.31, 7.9, 8.01, 123.4, 9.99e5])
+def test_nice_ceiling_is_a_round_number_at_most_a_quarter_above(value):
+    top = nice_ceiling(value)
+    assert value * (1 - 1e-12) <= top <= 1.25 * value
+    mantissa = top / 10.0 ** np.floor(np.log10(top) + 1e-12)
+    assert any(np.isclose(mantissa, m) for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10))
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, np.nan, np.inf])
+def test_nice_ceiling_rejects_non_positive_values(bad):
+    with pytest.raises(ValueError, match="value"):
+        nice_ceiling(bad)
+
+
+def test_view_range_covers_four_sds_and_keeps_still_for_a_small_move():
+    params = mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12])
+    low, high = view_range(params)
+    assert low <= -0.32 and high >= 1.08 and (high - low) <= 1.25 * 1.4
+    nudged = mixlib.MixtureParams([0.3, 0.7], [0.01, 0.6], [0.08, 0.12])
+    assert view_range(nudged) == (low, high)
+
+
+def test_round_limits_cover_the_range_with_round_ends():
+    for low, high in [(-0.32, 1.08), (-1034.2, -1030.1), (3.0, 3.0001), (-5e5, 7e6)]:
+        lo, hi = round_limits(low, high)
+        assert lo <= low and hi >= high and (hi - lo) <= 1.5 * (high - low) + 4 * (high - low) / 10
+    with pytest.raises(ValueError, match="low, high"):
+        round_limits(1.0, 1.0)

@@ -15,6 +15,7 @@ import numpy as np
 from .._checks import as_data
 from ..density import weighted_component_logpdf
 from ..params import check_params
+from .axes_limits import nice_ceiling
 from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE
 
 # Headroom above the tallest bar or peak, so the top of a curve is never cut by the frame.
@@ -172,7 +173,9 @@ class DensityView:
         self.ax.set_xlim(min(edges[0], self.grid[0]), max(edges[-1], self.grid[-1]))
 
     def fit_height(self, *, spike_cap=None):
-        """Set the top of the y-axis to the tallest bar or peak (the bottom stays where it is).
+        """Set the top of the y-axis above the tallest bar or peak (the bottom stays where it is).
+
+        The top is ``nice_ceiling(HEADROOM * tallest)``: a round number, so it moves in steps.
 
         ``spike_cap``: show at most this many times the tallest bar, so a collapsing component's
         spike goes off the top instead of flattening the histogram.
@@ -181,7 +184,7 @@ class DensityView:
         top = max(bars, float(np.nanmax(self.mixture.get_ydata())))
         if spike_cap is not None:
             top = min(top, spike_cap * bars)
-        self.ax.set_ylim(self.ax.get_ylim()[0], HEADROOM * top)
+        self.ax.set_ylim(self.ax.get_ylim()[0], nice_ceiling(HEADROOM * top))
 
 
 def _edges(x, bins):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._checks import as_data
 from ..density import responsibilities
+from .axes_limits import nice_ceiling, round_limits
 from .core import PALETTE
 
 # cividis is designed to be read the same with any colour vision.
@@ -97,12 +98,13 @@ def update_trace(line, history):
     """Show ``history`` in a trace of ``draw_trace`` and fit the axes to it.
 
     The y-range spans at least one log-likelihood unit, so rounding-level changes near
-    convergence do not show as a steep cliff.
+    convergence do not show as a steep cliff. Both ranges are rounded outwards (``round_limits``,
+    ``nice_ceiling``), so most EM steps leave the axes where they were.
     """
     history = np.asarray(history, dtype=float)
     line.set_data(np.arange(history.size), history)
     ax = line.axes
     low, high = float(history.min()), float(history.max())
     span = max(high - low, 1.0)
-    ax.set_xlim(-0.5, max(history.size - 0.5, 1.5))
-    ax.set_ylim(low - 0.05 * span, high + 0.05 * span)
+    ax.set_xlim(-0.5, nice_ceiling(max(history.size - 1, 1)) + 0.5)
+    ax.set_ylim(*round_limits(low - 0.05 * span, high + 0.05 * span))

@@ -1,7 +1,8 @@
 """Views for notebook 01: a sample's histogram against the true mixture density.
 
 The view is ``draw_density_view``; here its bins and grid follow the true parameters (every
-component's mean +/- 4 sds), so moving a slider moves the window with the mixture.
+component's mean +/- 4 sds, widened to round numbers), so moving a slider moves the window with
+the mixture in steps.
 """
 
 from __future__ import annotations
@@ -9,21 +10,26 @@ from __future__ import annotations
 import numpy as np
 
 from ..params import check_params
+from .axes_limits import round_limits
 from .density_view import draw_density_view
 
 
 def view_range(params, n_sds=4.0):
-    """``(low, high)``: every component's mean +/- ``n_sds`` sds.
+    """``(low, high)``: every component's mean +/- ``n_sds`` sds, widened to round numbers.
+
+    The ends are multiples of a round step (1, 2 or 5 times a power of 10, about a twentieth of
+    the width), so a small slider move keeps the window where it is: steadier to compare, and the
+    widget need not redraw the axis.
 
     Examples
     --------
     >>> view_range(mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12]))
-    (-0.32, 1.08)
+    (-0.4, 1.1)
     """
     params = check_params(params)
     low = float((params.means - n_sds * params.sds).min())
     high = float((params.means + n_sds * params.sds).max())
-    return round(low, 12), round(high, 12)
+    return round_limits(low, high, n_steps=20)
 
 
 def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel="x"):

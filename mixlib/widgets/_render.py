@@ -110,9 +110,9 @@ class FigureRenderer:
             id(legend), legend.get_visible(), tuple(t.get_text() for t in legend.get_texts()))
 
     def _axes_state(self, ax):
-        legend_state = self._legend_state(ax)
+        # the legend is not part of it: a new legend is drawn and pasted on its own (``render``)
         return (ax.axison, tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale(),
-                ax.get_xlabel(), ax.get_ylabel(), legend_state,
+                ax.get_xlabel(), ax.get_ylabel(),
                 id(ax.xaxis.get_major_locator()), id(ax.yaxis.get_major_locator()),
                 id(ax.xaxis.get_major_formatter()), id(ax.yaxis.get_major_formatter()))
 
@@ -262,11 +262,6 @@ class FigureRenderer:
             self._draw_background()  # the labels grew past the slot: lay the slots out again
             return
         self._background = buffer.copy()
-        for ax in changed:
-            # An opaque legend at a fixed place looks the same over new limits: keep its pixels.
-            cached = self._legends.get(ax)
-            if cached is None or cached[0] != self._legend_state(ax):
-                self._capture_legend(ax, renderer)
         self.axes_redraws += len(changed)
 
     def render(self):
@@ -278,11 +273,19 @@ class FigureRenderer:
             changed = [ax for ax in self.figure.axes if self._axes_state(ax) != self._axes_keys.get(ax)]
             if changed:
                 self._redraw_axes(changed)
+        # A legend is drawn over the background on its own when it is new or lists other
+        # entries; an opaque legend at a fixed place looks the same over new limits.
+        renderer = self.figure.canvas.get_renderer()
+        buffer = self._buffer()
+        stale = [ax for ax in self.figure.axes
+                 if (self._legends[ax][0] if ax in self._legends else None) != self._legend_state(ax)]
+        if stale:
+            buffer[...] = self._background  # a legend is captured over the background
+            for ax in stale:
+                self._capture_legend(ax, renderer)
         # Read after drawing: the first draw may have moved the axes (``_fix_layout``).
         self._figure_key = self._figure_state()
         self._axes_keys = {ax: self._axes_state(ax) for ax in self.figure.axes}
-        renderer = self.figure.canvas.get_renderer()
-        buffer = self._buffer()
         buffer[...] = self._background
         for ax in self.figure.axes:
             if not ax.get_visible():

@@ -10,6 +10,7 @@ from .. import direct
 from .._checks import as_data
 from ..params import MixtureParams, check_params
 from ..plotting import PALETTE, plot_log_likelihood_contour
+from ..plotting.axes_limits import nice_ceiling, round_limits
 from ..plotting.optimiser import draw_path, update_path
 from ._base import Explorer, float_slider, new_figure
 
@@ -121,8 +122,9 @@ def optimiser_explorer(x, start, *, best=None, mu_range=None, grid_size=60):
         shown = history[history.size // 5:] if history.size > 5 else history
         top = max(history.max(), ax_trace.get_lines()[-1].get_ydata()[0])
         span = max(top - shown.min(), 1.0)
-        ax_trace.set_xlim(-0.5, max(history.size - 0.5, 1.5))
-        ax_trace.set_ylim(shown.min() - 0.1 * span, top + 0.1 * span)
+        # rounded outwards: a small move of a start often keeps the axes (and their labels) still
+        ax_trace.set_xlim(-0.5, nice_ceiling(max(history.size - 1, 1)) + 0.5)
+        ax_trace.set_ylim(*round_limits(shown.min() - 0.1 * span, top + 0.1 * span))
         uses_gradient = method not in GRADIENT_FREE
         controls["gradient"].disabled = not uses_gradient
         how = " (analytic gradient)" if use_gradient else " (finite differences)"
