@@ -5,13 +5,15 @@ and legends, which a slider move rarely changes. ``FigureRenderer`` keeps a pict
 decoration (the *background*) and, on each update, pastes it back, draws the data artists on top
 (lines, patches, collections, images, texts inside the axes, the axes titles and frames), pastes
 the cached legends over them and encodes the result. An axes whose decoration did change (new
-limits, scale, labels or legend) is cleared and redrawn in its own slot of the background; a
-change to the figure itself (size, figure-level texts) redraws everything.
+limits, scale or labels) is cleared and redrawn in its own slot of the background, a legend with
+new entries is drawn and cached again on its own, and a change to the figure itself (size, axes
+positions, figure-level texts) redraws everything. Widgets help by moving their limits in round
+steps (``mixlib.plotting.axes_limits``), so most moves redraw no axes at all.
 
-Measured on the project's widgets (2-core AMD EPYC, AVX2; ``docs/widget-latency.md``): the
-inline backend's ``display(fig)`` drew each figure twice (``bbox_inches="tight"`` lays the figure
-out before the real draw) after the Explorer's own ``draw_idle``, and zlib-compressed at level 6:
-270-1040 ms per update. This renderer: one partial draw and a level-1 PNG.
+Before this, an Explorer showed its figure with ``display(fig)`` through the inline backend,
+which draws the figure twice per update (``bbox_inches="tight"`` lays it out before the real
+draw) and compresses at zlib level 6. ``benchmarks/bench_widgets.py`` times both for every
+widget; the README and ``docs/widget-latency.md`` give the figures and the machine.
 
 What differs from a full draw: a legend is drawn over an empty axes and pasted, so its frame is
 opaque (``framealpha`` is set to 1 so a full draw looks the same), and a legend placed with
@@ -72,9 +74,8 @@ class FigureRenderer:
     def _canvas(self):
         """The renderer's own Agg canvas, put back if something swapped it.
 
-        ``plt.close`` swaps in a bare canvas and ``savefig`` / the inline backend's PNG formatter
-        a temporary one. A new canvas has a new Agg renderer with cold text caches: its first
-        draw of the same figure took 0.9 s instead of 50 ms (notebook 08's widget).
+        ``plt.close`` swaps in a bare canvas (no pixel buffer) and ``savefig`` / the inline
+        backend's PNG formatter a temporary one; the renderer draws on the one it made.
         """
         if self.figure.canvas is not self._agg:
             self.figure.set_canvas(self._agg)
