@@ -36,6 +36,8 @@ def _finite_floats(arr: np.ndarray, name: str) -> np.ndarray:
     if arr.size == 0:
         raise ValueError(f"{name}: is empty")
     arr = arr.astype(np.float64, copy=False)
+    if np.isfinite(arr).all():  # one pass in the usual case; count the bad values only on failure
+        return arr
     n_nan = int(np.isnan(arr).sum())
     if n_nan:
         raise ValueError(f"{name}: contains {n_nan} NaN value{'s' if n_nan > 1 else ''}")
