@@ -32,7 +32,7 @@ from .density import LOG_SQRT_2PI
 # every call, which stalls for milliseconds on a loaded machine (seen at 16384: 5-10x slower).
 CHUNK = 32768
 DOT_SPAN = 8192
-LOG_BLOCK = 8
+LOG_BLOCK = 8  # a power of two
 
 
 class PassBuffers:
@@ -49,18 +49,15 @@ class PassBuffers:
 
 
 def _log_of_products(values, blocks):
-    """``sum(log(values))`` with one ``log`` per ``LOG_BLOCK`` values (overwrites ``values``): the
-    product of the two
-    halves, of the halves of that, and once more (contiguous halves: a strided product costs more
-    than the logs it saves)."""
+    """``sum(log(values))`` with one ``log`` per ``LOG_BLOCK`` values (a power of two; overwrites
+    ``values``): the product of the two halves, then of the halves of that, and so on (contiguous
+    halves: a strided product costs more than the logs it saves)."""
     h = values.size // LOG_BLOCK
-    out = blocks[:h]
-    if h:
-        half = values[:4 * h]
-        np.multiply(half, values[4 * h:8 * h], out=half)
-        np.multiply(half[:2 * h], half[2 * h:], out=half[:2 * h])
-        np.multiply(half[:h], half[h:2 * h], out=out)
-        np.log(out, out=out)
+    span = h * LOG_BLOCK
+    while span > h:
+        span //= 2
+        np.multiply(values[:span], values[span:2 * span], out=values[:span])
+    out = np.log(values[:h], out=blocks[:h])
     return float(out.sum()) + float(np.log(values[LOG_BLOCK * h:]).sum())
 
 
