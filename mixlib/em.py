@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ._checks import as_data, check_fit_inputs, check_int, check_min_sd, check_positive_float
+from ._em_pass import PassBuffers, em_pass
 from ._degeneracy import degeneracies, warn_if_degenerate
 from ._scaling import Scaling
 from .density import normalise_rows_in_place, weighted_component_logpdf
@@ -55,6 +56,12 @@ def _m_step(x, resp, min_sd, scratch=None, equal_sds=False, prior=None):
         np.subtract(x, means[j], out=scratch)
         np.square(scratch, out=scratch)
         scatter[j] = np.dot(resp[j], scratch)
+    return _params_from_moments(mass, means, scatter, min_sd, equal_sds, prior)
+
+
+def _params_from_moments(mass, means, scatter, min_sd, equal_sds=False, prior=None):
+    """The M-step from the weighted counts n_k, means and sums of squares about those means."""
+    k = mass.size
     if prior is not None:
         weights, means, variances = posterior_mode(prior, mass, means, scatter, equal_sds)
     else:
@@ -63,6 +70,26 @@ def _m_step(x, resp, min_sd, scratch=None, equal_sds=False, prior=None):
         if equal_sds:
             variances = np.full(k, np.dot(variances, mass) / mass.sum())
     return weights, means, np.maximum(np.sqrt(variances), min_sd)
+
+
+# The pass sums the squares about the means it was given (the E-step computed them anyway), and
+# sum r (x - new)^2 = sum r (x - old)^2 - n (new - old)^2. The subtraction loses digits in
+# proportion to sum r (x - old)^2 / sum r (x - new)^2; above 2 (a mean that moved by about its
+# sd, early in a fit) one more pass sums the squares about the new means instead.
+_MOST_DIGITS_LOST = 2.0
+
+
+def _fused_moments(x, weights, means, sds, buffers):
+    """Log-likelihood at (weights, means, sds) and the M-step's (n_k, means, scatter) from it:
+    the E-step and ``_m_step``'s sums in one pass over the data (``mixlib._em_pass``)."""
+    loglik, raw_mass, sums, scatter_old = em_pass(x, weights, means, sds, buffers)
+    mass = np.maximum(raw_mass, _MIN_COMPONENT_MASS)
+    new_means = sums / mass
+    scatter = scatter_old - mass * (new_means - means) ** 2
+    if np.any(raw_mass < _MIN_COMPONENT_MASS) or np.any(
+            _MOST_DIGITS_LOST * scatter < scatter_old):
+        _, _, _, scatter = em_pass(x, weights, means, sds, buffers, centres=new_means)
+    return loglik, (mass, new_means, scatter)
 
 
 def em_step(x, params, min_sd=None, *, equal_sds=False, prior=None) -> MixtureParams:
@@ -120,17 +147,16 @@ def _run_em(x_std, start, tol, max_iter, floor, report, equal_sds=False, prior=N
         return 0.0 if prior is None else log_prior_density(prior, weights, means, sds, equal_sds)
 
     weights, means, sds = start.weights, start.means, start.sds
-    workspace = _Workspace(start.k, n)
-    resp, loglik = _e_step(x_std, weights, means, sds, workspace)
+    buffers = PassBuffers(start.k, n)
+    loglik, moments = _fused_moments(x_std, weights, means, sds, buffers)
     history = [loglik]
     penalised = [loglik + log_prior(weights, means, sds)]
     converged = False
     n_iter = 0
     while n_iter < max_iter:
-        # the log-density row of the workspace is free once the E-step has summed it
-        weights, means, sds = _m_step(x_std, resp, floor, scratch=workspace.work[1],
-                                      equal_sds=equal_sds, prior=prior)
-        resp, new_loglik = _e_step(x_std, weights, means, sds, workspace)
+        weights, means, sds = _params_from_moments(*moments, floor, equal_sds, prior)
+        # the pass at the new parameters also sums for the next M-step (unused after the last)
+        new_loglik, moments = _fused_moments(x_std, weights, means, sds, buffers)
         n_iter += 1
         history.append(new_loglik)
         penalised.append(new_loglik + log_prior(weights, means, sds))
