@@ -71,3 +71,20 @@ def test_rejects_other_files_and_a_missing_command(tmp_path):
         load_choices(other)
     with pytest.raises(ValueError, match="made_by"):
         save_choices(tmp_path / "t.json", {}, {}, made_by="")
+
+
+def test_notebook_07_stored_settings_are_the_scripts():
+    script = load_script("bic_faithful_2d.py")
+    _, settings = script.load_bics()
+    assert settings == script.SETTINGS
+
+
+@pytest.mark.slow
+def test_notebook_07_bic_table_matches_a_fresh_fit():
+    """Recompute notebook 07's BIC table (48 EM runs) and compare with the stored values."""
+    script = load_script("bic_faithful_2d.py")
+    stored, settings = script.load_bics()
+    fresh = script.compute_bics(script.standardised_faithful(), settings)
+    assert list(fresh) == list(stored)
+    for structure in stored:
+        assert fresh[structure] == pytest.approx(stored[structure], rel=1e-9), structure
