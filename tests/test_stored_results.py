@@ -88,3 +88,17 @@ def test_notebook_07_bic_table_matches_a_fresh_fit():
     assert list(fresh) == list(stored)
     for structure in stored:
         assert fresh[structure] == pytest.approx(stored[structure], rel=1e-9), structure
+
+
+def test_notebook_03_stored_settings_are_the_scripts():
+    script = load_script("nelder_mead_stalls.py")
+    _, settings = script.load_stalls()
+    assert settings == script.SETTINGS
+
+
+@pytest.mark.slow
+def test_notebook_03_nelder_mead_stalls_match_a_fresh_run():
+    """Rerun notebook 03's twenty samples (20 BFGS and 40 Nelder-Mead runs)."""
+    script = load_script("nelder_mead_stalls.py")
+    stored, settings = script.load_stalls()
+    assert script.compute_stalls(settings) == stored
