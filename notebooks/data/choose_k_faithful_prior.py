@@ -3,9 +3,9 @@
 Notebook 08 compares BIC with and without the default conjugate prior for K = 1..4, the best of
 5 starts each. The ML column is notebook 05's stored table (choose_k_faithful.json, the same
 fits); this file holds the MAP column: choose_k with prior="default" and otherwise the same
-settings. The MAP fits from random starts take seconds (one K = 3 start on the eruptions runs
-for over a second alone), so the notebook loads them. tests/test_stored_results.py recomputes
-this file from the stored settings and checks it agrees.
+settings. Its 40 EM runs (5 starts for each K and variable) take seconds, so the notebook
+loads them. tests/test_stored_results.py recomputes this file from the stored settings and
+checks it agrees.
 
 Run from the repository root:  .venv/bin/python notebooks/data/choose_k_faithful_prior.py
 """
