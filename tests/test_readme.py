@@ -236,12 +236,13 @@ def test_start_here_links_every_notebook():
 SIMD_LEVEL = re.compile(r"AVX-512|AVX2|SSE4\.2|NEON|baseline only")
 
 
-@pytest.mark.parametrize("marker", ["bench-table", "latency-table"])
+@pytest.mark.parametrize("marker", ["bench-table", "latency-table", "notebook-times"])
 def test_measured_tables_name_their_machine(marker):
     """A speed figure holds for the CPU it was measured on (AVX-512 and AVX2 differ 2-3x here).
 
-    Both tables are written by the scripts that measure them (bench_em.py --readme, make
-    screenshots), whose header line names the CPU model, its SIMD level and the BLAS kernel.
+    The tables are written by the scripts that measure them (bench_em.py --readme, make
+    screenshots, notebook_times.py --readme), whose header line names the CPU model, its SIMD
+    level and the BLAS kernel.
     """
     match = re.search(rf"<!-- {marker} -->(.*?)<!-- /{marker} -->", README, re.DOTALL)
     assert match, f"README.md has no <!-- {marker} --> ... <!-- /{marker} --> block"

@@ -10,27 +10,31 @@ import mixlib
 from mixlib.stored_choices import compute_choices, load_choices, save_choices
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "notebooks" / "data" / "choose_k_faithful.py"
+# The scripts that make the stored choose_k tables: 05's (also 08's ML column) and 08's MAP one.
+SCRIPTS = ["choose_k_faithful.py", "choose_k_faithful_prior.py"]
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("choose_k_faithful", SCRIPT)
+def load_script(name):
+    path = REPO / "notebooks" / "data" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_the_stored_settings_are_the_scripts():
-    script = load_script()
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_the_stored_settings_are_the_scripts(name):
+    script = load_script(name)
     _, settings = load_choices(script.PATH)
     assert settings == script.SETTINGS
 
 
 @pytest.mark.slow
-def test_notebook_05_table_matches_a_fresh_choose_k():
-    """Recompute notebook 05's table (about 300 EM fits); any CPU agrees to far below the
-    printed two decimals."""
-    stored, settings = load_choices(load_script().PATH)
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_stored_table_matches_a_fresh_choose_k(name):
+    """Recompute a stored table (05's: about 300 EM fits; 08's MAP fits: about 200); any CPU
+    agrees to far below the printed two decimals."""
+    stored, settings = load_choices(load_script(name).PATH)
     fresh = compute_choices(mixlib.datasets.old_faithful(), settings)
     assert list(fresh) == list(stored)
     for name in stored:
@@ -67,3 +71,34 @@ def test_rejects_other_files_and_a_missing_command(tmp_path):
         load_choices(other)
     with pytest.raises(ValueError, match="made_by"):
         save_choices(tmp_path / "t.json", {}, {}, made_by="")
+
+
+def test_notebook_07_stored_settings_are_the_scripts():
+    script = load_script("bic_faithful_2d.py")
+    _, settings = script.load_bics()
+    assert settings == script.SETTINGS
+
+
+@pytest.mark.slow
+def test_notebook_07_bic_table_matches_a_fresh_fit():
+    """Recompute notebook 07's BIC table (48 EM runs) and compare with the stored values."""
+    script = load_script("bic_faithful_2d.py")
+    stored, settings = script.load_bics()
+    fresh = script.compute_bics(script.standardised_faithful(), settings)
+    assert list(fresh) == list(stored)
+    for structure in stored:
+        assert fresh[structure] == pytest.approx(stored[structure], rel=1e-9), structure
+
+
+def test_notebook_03_stored_settings_are_the_scripts():
+    script = load_script("nelder_mead_stalls.py")
+    _, settings = script.load_stalls()
+    assert settings == script.SETTINGS
+
+
+@pytest.mark.slow
+def test_notebook_03_nelder_mead_stalls_match_a_fresh_run():
+    """Rerun notebook 03's twenty samples (20 BFGS and 40 Nelder-Mead runs)."""
+    script = load_script("nelder_mead_stalls.py")
+    stored, settings = script.load_stalls()
+    assert script.compute_stalls(settings) == stored

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_data
-from ..density import log_likelihood
-from ..params import MixtureParams, check_params
+from ..density import weighted_component_logpdf
+from ..params import check_params
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -38,12 +38,23 @@ def log_likelihood_surface(x, params, mu1_values, mu2_values):
     params = check_params(params)
     if params.k < 2:
         raise ValueError(f"params: a surface over (mu1, mu2) needs k >= 2, got k={params.k}")
-    surface = np.empty((len(mu2_values), len(mu1_values)))
-    for i, mu2 in enumerate(mu2_values):
-        for j, mu1 in enumerate(mu1_values):
-            means = params.means.copy()
-            means[0], means[1] = mu1, mu2
-            surface[i, j] = log_likelihood(x, MixtureParams(params.weights, means, params.sds))
+    mu1_values, mu2_values = as_data(mu1_values, "mu1_values"), as_data(mu2_values, "mu2_values")
+    log_weights, log_sds = np.log(params.weights), np.log(params.sds)
+
+    def terms(k, means):
+        # component k's log w_k + log N(x | mu, sd_k^2) for every mu on its axis: len(means) x N
+        return weighted_component_logpdf(x, np.full(means.size, log_weights[k]), means,
+                                         np.full(means.size, log_sds[k]))
+
+    first, second = terms(0, mu1_values), terms(1, mu2_values)
+    held = weighted_component_logpdf(x, log_weights[2:], params.means[2:], log_sds[2:])
+    surface = np.empty((mu2_values.size, mu1_values.size))
+    row = np.empty_like(first)
+    for i in range(mu2_values.size):  # one grid row at a time: len(mu1) x N floats in memory
+        np.logaddexp(first, second[i], out=row)
+        for component in held:
+            np.logaddexp(row, component, out=row)
+        surface[i] = row.sum(axis=1)
     return surface
 
 
