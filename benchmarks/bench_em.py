@@ -12,7 +12,8 @@ faster on AVX-512 CPUs than on AVX2 ones), so a figure holds for the machine it 
 
 Every case fits the same data from the same start with the same tolerance on the change in mean
 log-likelihood per point. scikit-learn runs with reg_covar=0 (so it fits the same model) and
-starts from the same parameters. The runs are interleaved (fit_em, sklearn, original loop, floor,
+starts from the same parameters. The runs are interleaved (fit_em, the floor three times,
+sklearn, original loop,
 then again) so that a busy machine slows all of them alike; the table shows medians.
 
 The floor is the transcendental work any log-space E-step needs, done in place with no
@@ -111,14 +112,17 @@ def bench_case(label, x, start, tol, runs, with_original):
     for _ in range(runs):
         t, fit = timed(lambda: mixlib.fit_em(x, start, tol=tol))
         times["fit_em"].append(t)
+        # The floor right after fit_em and several times: this virtual CPU's speed wanders by
+        # up to 1.7x from one second to the next, and one short timing per round caught it.
+        for _ in range(3):
+            np.copyto(floor_array, floor_source)
+            t, _ = timed(lambda: transcendental_floor(floor_array))
+            times["floor"].append(t)
         t, (sk_params, sk_iter) = timed(lambda: sklearn_fit(x, start, tol))
         times["sklearn"].append(t)
         if with_original:
             t, orig_params = timed(lambda: original_loop(x, start.to_vector(), fit.n_iter))
             times["original"].append(t)
-        np.copyto(floor_array, floor_source)
-        t, _ = timed(lambda: transcendental_floor(floor_array))
-        times["floor"].append(t)
     med = {name: statistics.median(v) for name, v in times.items() if v}
     row = {
         "case": label,
