@@ -13,8 +13,8 @@ faster on AVX-512 CPUs than on AVX2 ones), so a figure holds for the machine it 
 Every case fits the same data from the same start with the same tolerance on the change in mean
 log-likelihood per point. scikit-learn runs with reg_covar=0 (so it fits the same model) and
 starts from the same parameters. The runs are interleaved (fit_em, the floor three times,
-sklearn, original loop,
-then again) so that a busy machine slows all of them alike; the table shows medians.
+sklearn, original loop, then again) so that a busy machine slows all of them alike; the table
+shows medians.
 
 The floor is the transcendental work any log-space E-step needs, done in place with no
 allocation: K*N `exp` (`np.exp(a, out=a)` on a K x N float64 array) and N `log` (`np.log` of one
