@@ -147,6 +147,20 @@ def test_a_trace_that_grows_redraws_its_own_axes_only(rendering):
         plt.close(box.figure)
 
 
+def test_going_back_to_an_earlier_k_reuses_its_legend(rendering):
+    """model_choice makes a new legend per K; a legend shown before is pasted, not drawn again."""
+    box = build("model_choice")
+    try:
+        box.controls["k"].value = 3
+        drawn = box.renderer.legend_draws
+        box.controls["k"].value = 2
+        box.controls["k"].value = 3
+        assert box.renderer.legend_draws == drawn
+        assert_matches_full_draw(box, "back at K = 3")
+    finally:
+        plt.close(box.figure)
+
+
 def test_the_image_changes_with_the_figure(rendering):
     box = build("sampling")
     try:

@@ -161,3 +161,22 @@ def test_round_limits_cover_the_range_with_round_ends():
         assert lo <= low and hi >= high and (hi - lo) <= 1.5 * (high - low) + 4 * (high - low) / 10
     with pytest.raises(ValueError, match="low, high"):
         round_limits(1.0, 1.0)
+
+
+def test_fit_height_keeps_a_top_that_still_fits(view, data):
+    """The top stays for a peak that still fits without wasting a third of the height."""
+    x, p0 = data
+    view.show_params(p0)
+    view.fit_height()
+    top = view.ax.get_ylim()[1]
+    lower = mixlib.MixtureParams(p0.weights, p0.means, p0.sds * 1.05)  # peaks 5% lower
+    view.show_params(lower)
+    view.fit_height()
+    assert view.ax.get_ylim()[1] == top
+    spike = mixlib.MixtureParams([0.5, 0.5], [0.0, 0.6], [0.01, 0.12])  # peak about 20
+    view.show_params(spike)
+    view.fit_height()
+    assert view.ax.get_ylim()[1] > 5 * top
+    view.show_params(p0)  # the spike gone: the top comes back down
+    view.fit_height()
+    assert view.ax.get_ylim()[1] == top

@@ -175,7 +175,10 @@ class DensityView:
     def fit_height(self, *, spike_cap=None):
         """Set the top of the y-axis above the tallest bar or peak (the bottom stays where it is).
 
-        The top is ``nice_ceiling(HEADROOM * tallest)``: a round number, so it moves in steps.
+        The top is ``nice_ceiling(HEADROOM * tallest)``, a round number, and it stays where it is
+        while that shows everything and leaves less than a third of the height empty (a current
+        top between 1 and 1.5 times the needed one): a widget's axis then keeps still for most
+        moves, which makes two pictures easy to compare (and saves redrawing the axis).
 
         ``spike_cap``: show at most this many times the tallest bar, so a collapsing component's
         spike goes off the top instead of flattening the histogram.
@@ -184,7 +187,10 @@ class DensityView:
         top = max(bars, float(np.nanmax(self.mixture.get_ydata())))
         if spike_cap is not None:
             top = min(top, spike_cap * bars)
-        self.ax.set_ylim(self.ax.get_ylim()[0], nice_ceiling(HEADROOM * top))
+        needed = nice_ceiling(HEADROOM * top)
+        bottom, current = self.ax.get_ylim()
+        if not needed <= current <= 1.5 * needed:
+            self.ax.set_ylim(bottom, needed)
 
 
 def _edges(x, bins):

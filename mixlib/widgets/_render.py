@@ -58,6 +58,7 @@ class FigureRenderer:
         self.compress_level = int(compress_level)
         self.full_draws = 0      # how often the whole background was redrawn (tests read these)
         self.axes_redraws = 0    # how often one axes' decoration was redrawn
+        self.legend_draws = 0    # how often a legend was drawn (not taken from the cache)
         self.invalidate()
         self._agg = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
 
@@ -70,6 +71,7 @@ class FigureRenderer:
         self._limits = {}
         self._groups = {}
         self._legends = {}
+        self._seen_legends = {}  # (axes, legend state) -> its pixels, for legends shown before
 
     def _canvas(self):
         """The renderer's own Agg canvas, put back if something swapped it.
@@ -106,9 +108,12 @@ class FigureRenderer:
 
     @staticmethod
     def _legend_state(ax):
+        # By content, not identity: widgets make a new legend when K changes, and going back to
+        # an earlier K gives the same picture (the pixels of recent legends are kept).
         legend = ax.get_legend()
         return None if legend is None else (
-            id(legend), legend.get_visible(), tuple(t.get_text() for t in legend.get_texts()))
+            legend.get_visible(), legend._loc, tuple(t.get_text() for t in legend.get_texts()),
+            tuple(t.get_fontsize() for t in legend.get_texts()))
 
     def _axes_state(self, ax):
         # the legend is not part of it: a new legend is drawn and pasted on its own (``render``)
@@ -163,12 +168,21 @@ class FigureRenderer:
         self._legends.pop(ax, None)
         if legend is None or not legend.get_visible() or not ax.get_visible():
             return
+        state = self._legend_state(ax)
+        known = self._seen_legends.get((ax, state))
+        if known is not None:
+            self._legends[ax] = known
+            return
         legend.get_frame().set_alpha(1.0)
         buffer = self._buffer()
         legend.draw(renderer)
+        self.legend_draws += 1
         box = self._pixel_box(legend.get_window_extent(renderer), pad=1)
-        self._legends[ax] = (self._legend_state(ax), box, buffer[box].copy())
+        self._legends[ax] = (state, box, buffer[box].copy())
         buffer[box] = self._background[box]
+        if len(self._seen_legends) >= 16:
+            del self._seen_legends[next(iter(self._seen_legends))]
+        self._seen_legends[(ax, state)] = self._legends[ax]
 
     def _compute_slots(self, renderer):
         """Each axes' slot: its tight box, grown to the neighbours' tight boxes and the edges.
@@ -241,6 +255,7 @@ class FigureRenderer:
         renderer = canvas.get_renderer()
         self._background = self._buffer().copy()
         self._compute_slots(renderer)
+        self._seen_legends.clear()  # the axes may have moved, and their legends with them
         for ax in self.figure.axes:
             self._capture_legend(ax, renderer)
         self.full_draws += 1
