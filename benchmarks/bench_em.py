@@ -19,7 +19,10 @@ shows medians.
 The floor is the transcendental work any log-space E-step needs, done in place with no
 allocation: K*N `exp` (`np.exp(a, out=a)` on a K x N float64 array) and N `log` (`np.log` of one
 length-N row with `out=`), timed the same way (the copy that refills `a` is outside the timing).
-"em/floor" is fit_em's time per iteration over it. fit_em can come below 1: for K = 2 it takes one
+"em/floor" is fit_em's time per iteration (whole fit / iterations: the setup and the pass after the
+last iteration count too) over the floor timed three times just before and three times just after
+that fit, the median of those per-run ratios (the CPU's speed drifts between seconds on a shared
+virtual machine, so only a floor timed beside the fit compares). fit_em can come below 1: for K = 2 it takes one
 `exp` per point, and one `log` per 8 points (`mixlib/_em_pass.py`). Peak memory is measured with
 tracemalloc (numpy reports its buffers to it) and expressed in N x K float64 arrays.
 """
@@ -109,15 +112,25 @@ def bench_case(label, x, start, tol, runs, with_original):
     floor_source = -np.abs(np.random.default_rng(0).normal(size=(k, x.size)))
     floor_array = np.empty_like(floor_source)
     times = {"fit_em": [], "sklearn": [], "original": [], "floor": []}
-    for _ in range(runs):
-        t, fit = timed(lambda: mixlib.fit_em(x, start, tol=tol))
-        times["fit_em"].append(t)
-        # The floor right after fit_em and several times: this virtual CPU's speed wanders by
-        # up to 1.7x from one second to the next, and one short timing per round caught it.
-        for _ in range(3):
+    ratios = []
+
+    def floors(n=3):
+        out = []
+        for _ in range(n):
             np.copyto(floor_array, floor_source)
-            t, _ = timed(lambda: transcendental_floor(floor_array))
-            times["floor"].append(t)
+            out.append(timed(lambda: transcendental_floor(floor_array))[0])
+        return out
+
+    for _ in range(runs):
+        # The floor just before and just after each fit_em run, and their ratio per run: this
+        # virtual CPU's speed wanders by up to 1.7x from one second to the next, so a floor
+        # timed at another moment than the fit says little about the fit.
+        before = floors()
+        t, fit = timed(lambda: mixlib.fit_em(x, start, tol=tol))
+        after = floors()
+        times["fit_em"].append(t)
+        times["floor"] += before + after
+        ratios.append((t / fit.n_iter) / statistics.median(before + after))
         t, (sk_params, sk_iter) = timed(lambda: sklearn_fit(x, start, tol))
         times["sklearn"].append(t)
         if with_original:
@@ -141,7 +154,7 @@ def bench_case(label, x, start, tol, runs, with_original):
     }
     row["speedup"] = row["sk_s"] / row["em_s"]
     row["per_iter_speedup"] = row["sk_per_iter_ms"] / row["em_per_iter_ms"]
-    row["floor_ratio"] = row["em_per_iter_ms"] / row["floor_ms"]
+    row["floor_ratio"] = statistics.median(ratios)  # paired in time: see bench_case
     if with_original:
         row["orig_per_iter_ms"] = 1e3 * med["original"] / fit.n_iter
         row["orig_mean_ll"] = mixlib.log_likelihood(x, orig_params) / x.size
@@ -167,7 +180,8 @@ def print_table(rows):
         )
     print()
     print("x faster: sklearn time / fit_em time (whole fit, same start, same tol, reg_covar=0).")
-    print("em/floor: fit_em time per iteration / floor (K*N exp + N log, in place, no allocation).")
+    print("em/floor: median over runs of fit_em time per iteration / the floor timed beside that run")
+    print("          (K*N exp + N log, in place, no allocation).")
     print("|dLL| vs sk: difference in final mean log-likelihood per point.")
     print("peak NxK: tracemalloc peak of one fit_em call, in N x K float64 arrays.")
     print(f"machine: {describe()}")
@@ -202,9 +216,11 @@ def markdown_block(rows, args) -> str:
         "",
         "The floor is the transcendental work of a log-space E-step done in place with no allocation:",
         "K*N `exp` (`np.exp(a, out=a)` on a K x N float64 array) and N `log` (`np.log` of one length-N",
-        "row with `out=`), timed the same way. At N = 1e4 a fixed per-iteration cost (Python, small",
-        "arrays) dominates, so the ratio to the floor says little there. Timings on a shared machine move",
-        "by tens of percent between runs; the ratios move less. What makes `fit_em` fast",
+        "row with `out=`). \"fit_em / floor\" is the median over runs of fit_em's time per iteration",
+        "(whole fit / iterations) over the floor timed just before and after that run: this virtual",
+        "CPU's speed drifts by up to 1.7x between seconds, so only a floor timed beside the fit compares",
+        "(the floor column is the median of all floor timings). At N = 1e4 a fixed per-iteration cost",
+        "(Python, small arrays) dominates, so the ratio to the floor says little there. What makes `fit_em` fast",
         "(`mixlib/_em_pass.py`): one pass per iteration over chunks of 32768 points that does the E-step,",
         "the log-likelihood and the M-step's sums while the chunk is in cache; components stored as K",
         "rows (numpy reduces across a short axis slowly); one `exp` per point for K = 2 and one per point",
