@@ -223,9 +223,10 @@ def markdown_block(rows, args) -> str:
         "(Python, small arrays) dominates, so the ratio to the floor says little there. What makes `fit_em` fast",
         "(`mixlib/_em_pass.py`): one pass per iteration over chunks of 32768 points that does the E-step,",
         "the log-likelihood and the M-step's sums while the chunk is in cache; components stored as K",
-        "rows (numpy reduces across a short axis slowly); one `exp` per point for K = 2 and one per point",
-        "and component otherwise; one `log` per 8 points (the log of a product of normalisers, each in",
-        "[1/K, 1]); dot products in spans that OpenBLAS runs on one thread.",
+        "rows (numpy reduces across a short axis slowly); one `exp` per point for K = 2; K - 1 per",
+        "point for K >= 3 (the log terms shifted by one component's, when its gap to the others is",
+        "bounded over the data's range, else K); one `log` per 8 points (the log of a product of",
+        "normalisers); dot products in spans that OpenBLAS runs on one thread.",
     ]
     return "\n".join(lines)
 

@@ -11,10 +11,19 @@ times an add here), is cut below the plain log-sum-exp's K ``exp`` and one ``log
 * K = 2 needs one ``exp``: with ``m`` the larger log term and ``e = exp(-|a_1 - a_0|)`` the two
   shifted exponentials are 1 and ``e``. The responsibilities ``max(e, flag) / (1 + e)`` (``flag``
   1.0 for the larger term, else 0.0) are the very numbers the general formula gives, bit for bit.
+* K >= 3 needs K - 1: the log terms are shifted by one reference component's term ``a_r``
+  instead of each point's largest, so ``exp(a_r - a_r) = 1`` costs nothing. That is safe only
+  while no other term can exceed ``a_r`` by much: ``a_j - a_r`` is a quadratic in x, and its
+  largest value over the data's range is found in closed form (``_reference_component``). When
+  the bound exceeds ``REFERENCE_BOUND`` for every choice of r the pass takes the general path,
+  K ``exp`` shifted by the largest term. The responsibilities agree with the general path's to a
+  few ulps (not bit for bit: the shift differs).
 * The ``log`` of each point's normaliser is taken for blocks of ``LOG_BLOCK`` points at once, as the
   log of a product. The shift by the largest term puts every reciprocal normaliser in
   ``[1/K, 1]``, so a product of ``LOG_BLOCK`` of them lies in ``[K**-LOG_BLOCK, 1]``: it can neither
-  underflow nor overflow (for any K below 1e38), and its rounding error is a few ulps.
+  underflow nor overflow (for any K below 1e38), and its rounding error is a few ulps. Shifted by a
+  reference term, each lies in ``[1 / (1 + (K - 1) e**B), 1]`` with B the bound, and a product of
+  8 stays far above the smallest normal double while ``B <= REFERENCE_BOUND``.
 
 Per point the arithmetic of the responsibilities is that of ``density.normalise_rows_in_place``;
 only the order of summation differs.
@@ -33,6 +42,10 @@ from .density import LOG_SQRT_2PI
 CHUNK = 32768
 DOT_SPAN = 8192
 LOG_BLOCK = 8  # a power of two
+# Largest a_j - a_r (over the data's range) for which the reference shift is used: exp(60) is far
+# from overflow, and a product of LOG_BLOCK = 8 normalisers >= (1 + (K - 1) e^60)^-8 from
+# underflow for any K below 1e30.
+REFERENCE_BOUND = 60.0
 
 
 class PassBuffers:
@@ -46,6 +59,15 @@ class PassBuffers:
         self.total = np.empty(c)         # 1 / sum_k exp(log term - shift)
         self.flags = np.empty((2, c))    # K = 2: 1.0 where a component's term is the larger
         self.blocks = np.empty(c // LOG_BLOCK)
+        self.range_of = None             # the data array whose (min, max) ``x_range`` holds
+        self.x_range = None
+
+    def data_range(self, x):
+        """(min, max) of ``x``, computed once per data array."""
+        if self.range_of is not x:
+            self.x_range = (float(x.min()), float(x.max()))
+            self.range_of = x
+        return self.x_range
 
 
 def _log_of_products(values, blocks):
@@ -103,6 +125,54 @@ def _responsibilities_general(logs, buf, c):
     return float(shift.sum()) - _log_of_products(recip, buf.blocks)
 
 
+def _gap_bound(const, means, scale, x_range, r):
+    """An upper bound of ``max_j a_j(x) - a_r(x)`` over ``j != r`` and x in ``x_range``.
+
+    ``a_j(x) - a_r(x) = const_j - const_r - (s_j (x - mu_j))^2 + (s_r (x - mu_r))^2`` is a quadratic
+    in x: its largest value on [lo, hi] is at an end or at the vertex, all three evaluated here
+    (one extra point is harmless when the quadratic is convex). The margin of 1 covers the
+    rounding of log terms up to 1e15 in size."""
+    lo, hi = x_range
+    s2 = scale**2
+    curvature = s2[r] - s2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex = (s2[r] * means[r] - s2 * means) / curvature
+    vertex = np.where(curvature != 0, np.clip(np.nan_to_num(vertex), lo, hi), lo)
+    points = np.stack([np.full(len(means), lo), np.full(len(means), hi), vertex])
+    gaps = (const - const[r]) - (scale * (points - means)) ** 2 \
+        + (scale[r] * (points - means[r])) ** 2
+    gaps[:, r] = -np.inf
+    return float(np.max(gaps)) + 1.0
+
+
+def _reference_component(const, means, scale, x_range):
+    """The component r with the smallest ``_gap_bound``, or None when that bound exceeds
+    ``REFERENCE_BOUND`` (then no shift by one component's term is safe over the whole range)."""
+    bounds = [_gap_bound(const, means, scale, x_range, r) for r in range(len(means))]
+    best = int(np.argmin(bounds))
+    return best if bounds[best] <= REFERENCE_BOUND else None
+
+
+def _responsibilities_reference(logs, buf, c, r):
+    """K >= 3: responsibilities in place of the log terms, shifted by row ``r`` (which
+    ``_reference_component`` chose); returns the chunk's log-likelihood. K - 1 exps per point."""
+    recip = buf.total[:c]
+    base = logs[r]
+    others = [row for j, row in enumerate(logs) if j != r]
+    for row in others:
+        row -= base
+        np.exp(row, out=row)
+    np.add(others[0], 1.0, out=recip)
+    for row in others[1:]:
+        recip += row
+    np.reciprocal(recip, out=recip)
+    loglik = float(base.sum())
+    for row in others:
+        row *= recip
+    base[...] = recip
+    return loglik - _log_of_products(recip, buf.blocks)
+
+
 def _row_dots(rows, other):
     """``sum(rows * other, axis=-1)`` for K x c ``rows`` and a length-c or K x c ``other``, as
     BLAS dots of at most ``DOT_SPAN`` numbers (each on one thread)."""
@@ -144,7 +214,16 @@ def em_pass(x, weights, means, sds, buf, centres=None):
     sums = np.zeros(k)
     scatter = np.zeros(k)
     loglik = 0.0
-    responsibilities = _responsibilities_two if k == 2 else _responsibilities_general
+    if k == 2:
+        responsibilities = _responsibilities_two
+    else:
+        reference = None if k == 1 else _reference_component(const, means, scale,
+                                                             buf.data_range(x))
+        if reference is None:
+            responsibilities = _responsibilities_general
+        else:
+            def responsibilities(logs, buf, c):
+                return _responsibilities_reference(logs, buf, c, reference)
     for start in range(0, x.size, CHUNK):
         xc = x[start:start + CHUNK]
         c = xc.size
