@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 import tracemalloc
 import warnings
 
@@ -43,6 +42,7 @@ from sklearn.mixture import GaussianMixture
 
 import mixlib
 from machine import describe
+from readme_block import replace_block
 
 K3_TRUTH = mixlib.MixtureParams(weights=[0.2, 0.5, 0.3], means=[-1.0, 0.5, 2.5], sds=[0.3, 0.5, 0.4])
 K3_START = mixlib.MixtureParams(weights=[1 / 3, 1 / 3, 1 / 3], means=[-0.5, 0.0, 2.0], sds=[0.5, 0.5, 0.5])
@@ -187,8 +187,6 @@ def print_table(rows):
     print(f"machine: {describe()}")
 
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-README_START, README_END = "<!-- bench-table -->", "<!-- /bench-table -->"
 
 
 def markdown_block(rows, args) -> str:
@@ -231,12 +229,6 @@ def markdown_block(rows, args) -> str:
     return "\n".join(lines)
 
 
-def write_readme(block: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = text.index(README_START) + len(README_START), text.index(README_END)
-    README.write_text(text[:start] + "\n" + block + "\n" + text[end:], encoding="utf-8")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -261,8 +253,8 @@ def main(argv=None):
             rows.append(bench_case("three components K=3", x, K3_START, args.tol, args.runs, False))
     print_table(rows)
     if args.readme:
-        write_readme(markdown_block(rows, args))
-        print(f"README.md: benchmark table rewritten ({README_START} ... {README_END})")
+        replace_block("bench-table", markdown_block(rows, args))
+        print("README.md: benchmark table rewritten (<!-- bench-table --> block)")
     return rows
 
 

@@ -32,11 +32,10 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402  (a sibling script, not a package)
+from readme_block import replace_block  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
-README = REPO / "README.md"
-README_START, README_END = "<!-- notebook-times -->", "<!-- /notebook-times -->"
 
 
 def find_notebooks(names: list[str]) -> list[Path]:
@@ -120,12 +119,6 @@ def markdown_block(rows: list[dict], runs: int, loads: tuple[str, str]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(block: str) -> None:
-    text = README.read_text(encoding="utf-8")
-    start, end = text.index(README_START) + len(README_START), text.index(README_END)
-    README.write_text(text[:start] + "\n" + block + "\n" + text[end:], encoding="utf-8")
-
-
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="paths or name prefixes (default: all)")
@@ -150,8 +143,8 @@ def main(argv=None) -> list[dict]:
     after = _load()
     print(f"load average after: {after}")
     if args.readme:
-        write_readme(markdown_block(rows, args.runs, (before, after)))
-        print(f"README.md: notebook table rewritten ({README_START} ... {README_END})")
+        replace_block("notebook-times", markdown_block(rows, args.runs, (before, after)))
+        print("README.md: notebook table rewritten (<!-- notebook-times --> block)")
     return rows
 
 

@@ -250,3 +250,19 @@ def test_measured_tables_name_their_machine(marker):
     assert "Measured" in block and "|" in block, f"the {marker} block holds no measured table"
     assert SIMD_LEVEL.search(block), f"the {marker} block does not name the SIMD level it was measured at"
     assert "OpenBLAS" in block or "BLAS" in block, f"the {marker} block does not name the BLAS kernel"
+
+
+def test_measured_blocks_are_replaced_between_their_markers_only(tmp_path, monkeypatch):
+    """The scripts above write their block with benchmarks/readme_block.py: the text outside the
+    markers stays, and a README without the markers is an error, not a silent append."""
+    monkeypatch.syspath_prepend(str(REPO / "benchmarks"))
+    from readme_block import replace_block
+
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- t -->\nold table\n<!-- /t -->\n<!-- u -->\nkept\n<!-- /u -->\n",
+                      encoding="utf-8")
+    replace_block("t", "new table", readme)
+    assert readme.read_text(encoding="utf-8") == (
+        "intro\n<!-- t -->\nnew table\n<!-- /t -->\n<!-- u -->\nkept\n<!-- /u -->\n")
+    with pytest.raises(ValueError, match="<!-- v -->"):
+        replace_block("v", "x", readme)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))  # machine.py: a script
 from machine import describe  # noqa: E402
+from readme_block import replace_block  # noqa: E402
 
 from .page import js  # noqa: E402
 
@@ -129,10 +130,7 @@ class LatencyLog:
         return "\n".join(lines)
 
     def write_readme(self, readme: Path) -> None:
-        start_mark, end_mark = "<!-- latency-table -->", "<!-- /latency-table -->"
-        text = readme.read_text(encoding="utf-8")
-        start, end = text.index(start_mark) + len(start_mark), text.index(end_mark)
-        readme.write_text(text[:start] + "\n" + self.readme_block() + "\n" + text[end:], encoding="utf-8")
+        replace_block("latency-table", self.readme_block(), readme)
 
     def write_markdown(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
