@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_data
 from ..density import responsibilities
@@ -89,6 +90,10 @@ def draw_trace(ax, history=(), *, xlabel="EM iteration", ylabel="log-likelihood"
     (line,) = ax.plot([], [], **style)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    # Five ticks at most, whole iterations only: half an iteration means nothing, and a widget
+    # redraws every tick label each time EM moves the limits (fewer labels, faster steps).
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     if len(history):
         update_trace(line, history)
     return line

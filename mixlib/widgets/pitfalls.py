@@ -114,7 +114,10 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
                                      xlabel=pitfalls[first].xlabel, mixture_label="mixture",
                                      legend={"fontsize": "x-small", "loc": "upper center"})
     trace_line = draw_trace(ax_trace, ms=3)
-    fig.tight_layout()
+    # room between the panels for the trace's tick labels to widen as the log-likelihood moves
+    # (the layout is fixed at the first draw): they would touch the fit's frame, and the renderer
+    # would then have to redraw both panels on every step (mixlib.widgets._render)
+    fig.tight_layout(w_pad=3.0)
 
     controls = {
         "pitfall": widgets.Dropdown(options=list(pitfalls), value=first, description="pitfall",
