@@ -80,6 +80,16 @@ class MixtureParams:
         object.__setattr__(self, "_means", _frozen(means))
         object.__setattr__(self, "_sds", _frozen(sds))
 
+    @classmethod
+    def _valid(cls, weights, means, sds) -> "MixtureParams":
+        """Parameters that are valid by construction (a softmax's weights, exp's sds), unchecked:
+        a fitter reporting every iterate would otherwise spend more time checking than fitting."""
+        params = object.__new__(cls)
+        object.__setattr__(params, "_weights", _frozen(weights))
+        object.__setattr__(params, "_means", _frozen(means))
+        object.__setattr__(params, "_sds", _frozen(sds))
+        return params
+
     def __setattr__(self, name, value):
         raise AttributeError("MixtureParams is immutable: build a new one instead")
 

@@ -77,6 +77,38 @@ def test_callback_and_history(original):
     assert fit.history[-1] == pytest.approx(fit.log_likelihood, abs=1e-9)
 
 
+def test_callback_params_pass_the_checks_they_skip(original):
+    """The callback's params are built unchecked (fast): each must be what the checked
+    constructor accepts, and give the log-likelihood reported beside it."""
+    _, _, p0, x = original
+    calls = []
+    mixlib.fit_direct(x, p0, method="Nelder-Mead", min_sd=0.01,
+                      callback=lambda i, p, ll: calls.append((p, ll)))
+    assert len(calls) > 100
+    for p, ll in calls[::25]:
+        checked = MixtureParams(p.weights, p.means, p.sds)
+        assert checked.sds.min() >= 0.01 * (1 - 1e-12)
+        assert not p.weights.flags.writeable
+        assert mixlib.log_likelihood(x, checked) == pytest.approx(ll, rel=1e-11)
+
+
+def test_two_component_value_path_is_the_general_one_bit_for_bit(original):
+    """Values alone (Nelder-Mead, Powell) take one exp per point for K = 2; the numbers are
+    the general log-sum-exp's exactly, ties, far tails and underflow included."""
+    from mixlib.density import normalise_rows_in_place, weighted_component_logpdf
+    from mixlib.direct import _total_log_density_of_two, _unpack
+
+    _, _, _, x = original
+    x = np.concatenate([x, [50.0, -1e4]])
+    rng = np.random.default_rng(11)
+    thetas = [rng.normal(0.0, 3.0, 5) for _ in range(300)] + [np.array([0.2, 0.2, -1.0, -1.0, 0.0])]
+    for theta in thetas:
+        means, log_sds, log_weights = _unpack(theta, 2)
+        terms = weighted_component_logpdf(x, log_weights, means, log_sds)
+        general = float(normalise_rows_in_place(terms.copy()).sum())
+        assert _total_log_density_of_two(terms) == general, theta
+
+
 @pytest.mark.parametrize("method", ["Nelder-Mead", "TNC", "COBYLA", "trust-constr"])
 def test_callback_with_other_methods(original, method):
     _, _, p0, x = original
