@@ -180,3 +180,25 @@ def test_fit_height_keeps_a_top_that_still_fits(view, data):
     view.show_params(p0)  # the spike gone: the top comes back down
     view.fit_height()
     assert view.ax.get_ylim()[1] == top
+
+
+@pytest.mark.parametrize("history", [[-1034.3460], [-1034.3460, -1034.3459], [-500.0, -300.0, -290.0]])
+def test_a_trace_spans_at_least_one_unit_with_plain_tick_labels(history):
+    """update_trace's docstring: the y-range spans at least one log-likelihood unit (a flat or
+    one-point trace is not blown up to a cliff), and the labels are the numbers themselves, at
+    most five, with no offset ('-0.3' beside '-1.034e3' means nothing to a student)."""
+    from mixlib.plotting import draw_trace
+
+    fig, ax = plt.subplots()
+    try:
+        draw_trace(ax, history)
+        fig.canvas.draw()
+        low, high = ax.get_ylim()
+        assert high - low >= 1.0 and low <= min(history) and max(history) <= high
+        assert ax.yaxis.get_offset_text().get_text() == ""
+        shown = [t for t in ax.get_yticks() if low <= t <= high]
+        assert 2 <= len(shown) <= 6
+        assert all(float(t.get_text().replace("\N{MINUS SIGN}", "-")) == pytest.approx(v)
+                   for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if t.get_text())
+    finally:
+        plt.close(fig)

@@ -94,6 +94,7 @@ def draw_trace(ax, history=(), *, xlabel="EM iteration", ylabel="log-likelihood"
     # redraws every tick label each time EM moves the limits (fewer labels, faster steps).
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.yaxis.get_major_formatter().set_useOffset(False)  # "-1034.2", never "-0.2" and "-1.034e3"
     if len(history):
         update_trace(line, history)
     return line
@@ -111,5 +112,6 @@ def update_trace(line, history):
     ax = line.axes
     low, high = float(history.min()), float(history.max())
     span = max(high - low, 1.0)
+    middle = 0.5 * (low + high)
     ax.set_xlim(-0.5, nice_ceiling(max(history.size - 1, 1)) + 0.5)
-    ax.set_ylim(*round_limits(low - 0.05 * span, high + 0.05 * span))
+    ax.set_ylim(*round_limits(middle - 0.55 * span, middle + 0.55 * span))

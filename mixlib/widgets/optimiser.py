@@ -102,6 +102,7 @@ def optimiser_explorer(x, start, *, best=None, mu_range=None, grid_size=60):
     # as in mixlib.plotting.draw_trace: few ticks, whole iterations (a method switch redraws them)
     ax_trace.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax_trace.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax_trace.yaxis.get_major_formatter().set_useOffset(False)
     ax_trace.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
 
