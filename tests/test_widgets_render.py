@@ -229,3 +229,35 @@ def test_a_layout_engine_runs_once():
     renderer.render()
     assert ax.get_position().bounds == position and renderer.full_draws == 1
     plt.close(fig)
+
+
+def test_a_view_shown_before_pastes_its_background(rendering):
+    """Model choice draws each variable's view when built; switching variables afterwards pastes
+    the kept background (no axes redrawn) and still shows what a full draw shows. set_xticks
+    makes a new FixedLocator each time: the same ticks must count as the same state."""
+    box = build("model_choice")
+    try:
+        renderer = box.renderer
+        full, partial, hits = renderer.full_draws, renderer.axes_redraws, renderer.background_hits
+        for _ in range(2):
+            box.controls["variable"].index = (box.controls["variable"].index + 1) % 2
+            assert_matches_full_draw(box, f"variable -> {box.controls['variable'].value}")
+        assert (renderer.full_draws, renderer.axes_redraws) == (full, partial)
+        assert renderer.background_hits == hits + 2
+    finally:
+        plt.close(box.figure)
+
+
+def test_slots_of_neighbours_do_not_overlap(rendering):
+    """Clearing one axes' slot must not erase a neighbour's label that grew into the gap."""
+    for name in ("pitfalls", "model_choice", "optimiser", "em_stepper"):
+        box = build(name)
+        try:
+            slots = [s for ax, s in box.renderer._slots.items() if s is not None]
+            for i, a in enumerate(slots):
+                for b in slots[i + 1:]:
+                    overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+                    overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+                    assert overlap_x <= 0 or overlap_y <= 0, (name, a, b)
+        finally:
+            plt.close(box.figure)

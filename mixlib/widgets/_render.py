@@ -8,7 +8,10 @@ the cached legends over them and encodes the result. An axes whose decoration di
 limits, scale or labels) is cleared and redrawn in its own slot of the background, a legend with
 new entries is drawn and cached again on its own, and a change to the figure itself (size, axes
 positions, figure-level texts) redraws everything. Widgets help by moving their limits in round
-steps (``mixlib.plotting.axes_limits``), so most moves redraw no axes at all.
+steps (``mixlib.plotting.axes_limits``), so most moves redraw no axes at all. The last few
+backgrounds are kept by the state of every axes, so going back to a view shown before (another
+variable, the start again) pastes its background instead of drawing it; axes' slots meet halfway
+between their tight boxes, so clearing one never erases a neighbour's label.
 
 Before this, an Explorer showed its figure with ``display(fig)`` through the inline backend,
 which draws the figure twice per update (``bbox_inches="tight"`` lays it out before the real
@@ -27,8 +30,20 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.ticker import FixedFormatter, FixedLocator
 from matplotlib.transforms import Bbox
 from PIL import Image
+
+
+def _ticker_key(ticker):
+    """A tick locator or formatter in an axes' state: fixed ticks by their values (``set_xticks``
+    makes a new FixedLocator on every call, the same ticks again are the same picture), any
+    other by identity."""
+    if isinstance(ticker, FixedLocator):
+        return ("fixed", tuple(np.asarray(ticker.locs, dtype=float).tolist()), ticker.nbins)
+    if isinstance(ticker, FixedFormatter):
+        return ("fixed", tuple(ticker.seq))
+    return id(ticker)
 
 
 class FigureRenderer:
@@ -53,12 +68,15 @@ class FigureRenderer:
     >>> plt.close(fig)
     """
 
+    REMEMBERED_BACKGROUNDS = 8  # a 1000 x 400 figure's background is 1.6 MB
+
     def __init__(self, figure, compress_level=1):
         self.figure = figure
         self.compress_level = int(compress_level)
         self.full_draws = 0      # how often the whole background was redrawn (tests read these)
         self.axes_redraws = 0    # how often one axes' decoration was redrawn
         self.legend_draws = 0    # how often a legend was drawn (not taken from the cache)
+        self.background_hits = 0  # how often a background shown before was pasted, not redrawn
         self.invalidate()
         self._agg = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
 
@@ -72,6 +90,8 @@ class FigureRenderer:
         self._groups = {}
         self._legends = {}
         self._seen_legends = {}  # (axes, legend state) -> its pixels, for legends shown before
+        self._seen_backgrounds = {}  # every axes' state -> the background drawn for it
+        self._layout_version = 0
 
     def _canvas(self):
         """The renderer's own Agg canvas, put back if something swapped it.
@@ -119,8 +139,8 @@ class FigureRenderer:
         # the legend is not part of it: a new legend is drawn and pasted on its own (``render``)
         return (ax.axison, tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale(),
                 ax.get_xlabel(), ax.get_ylabel(),
-                id(ax.xaxis.get_major_locator()), id(ax.yaxis.get_major_locator()),
-                id(ax.xaxis.get_major_formatter()), id(ax.yaxis.get_major_formatter()))
+                _ticker_key(ax.xaxis.get_major_locator()), _ticker_key(ax.yaxis.get_major_locator()),
+                _ticker_key(ax.xaxis.get_major_formatter()), _ticker_key(ax.yaxis.get_major_formatter()))
 
     @staticmethod
     def _foreground(ax):
@@ -128,6 +148,19 @@ class FigureRenderer:
         titles = [ax.title, ax._left_title, ax._right_title]
         spines = list(ax.spines.values()) if ax.axison and ax._frameon else []
         return [a for a in ax._children if a is not ax.get_legend()] + titles + spines
+
+    def _all_axes_state(self):
+        return (self._figure_state(), self._layout_version,
+                tuple(self._axes_state(ax) for ax in self.figure.axes))
+
+    def _remember_background(self):
+        """Keep the current background (never written in place: a redraw makes a new array)."""
+        key = self._all_axes_state()
+        if key in self._seen_backgrounds:
+            return
+        if len(self._seen_backgrounds) >= self.REMEMBERED_BACKGROUNDS:
+            del self._seen_backgrounds[next(iter(self._seen_backgrounds))]
+        self._seen_backgrounds[key] = self._background
 
     # --- drawing ------------------------------------------------------------------------------------
 
@@ -185,7 +218,9 @@ class FigureRenderer:
         self._seen_legends[(ax, state)] = self._legends[ax]
 
     def _compute_slots(self, renderer):
-        """Each axes' slot: its tight box, grown to the neighbours' tight boxes and the edges.
+        """Each axes' slot: its tight box, grown halfway to the neighbours' tight boxes and to the
+        figure's edges. Halfway, so that no two slots overlap: clearing one axes' slot for a redraw
+        must not erase a neighbour's label that grew into the gap (within its own slot).
 
         Axes whose tight boxes overlap (a colour bar's labels reaching under the next axes' label)
         form a group that is always redrawn together, so a slot only stops at other groups.
@@ -200,6 +235,7 @@ class FigureRenderer:
                     for member in merged:
                         groups[member] = merged
         self._groups = groups
+        self._layout_version += 1  # backgrounds drawn for other slots are not reused
         fig_box = self.figure.bbox
         self._slots, self._limits = {}, {}
         for ax in visible:
@@ -211,14 +247,14 @@ class FigureRenderer:
                 o = tight[other]
                 if o.y0 < box.y1 and o.y1 > box.y0:
                     if o.x1 <= box.x0:
-                        x0 = max(x0, o.x1)
+                        x0 = max(x0, 0.5 * (o.x1 + box.x0))
                     elif o.x0 >= box.x1:
-                        x1 = min(x1, o.x0)
+                        x1 = min(x1, 0.5 * (o.x0 + box.x1))
                 if o.x0 < box.x1 and o.x1 > box.x0:
                     if o.y1 <= box.y0:
-                        y0 = max(y0, o.y1)
+                        y0 = max(y0, 0.5 * (o.y1 + box.y0))
                     elif o.y0 >= box.y1:
-                        y1 = min(y1, o.y0)
+                        y1 = min(y1, 0.5 * (o.y0 + box.y1))
             self._slots[ax] = Bbox([[x0, y0], [x1, y1]]) if x0 < x1 and y0 < y1 else None
             # what is drawn past the figure's edge is cut off anyway: no limit there
             self._limits[ax] = (-np.inf if x0 == fig_box.x0 else x0, np.inf if x1 == fig_box.x1 else x1,
@@ -287,7 +323,13 @@ class FigureRenderer:
             self._draw_background()
         else:
             changed = [ax for ax in self.figure.axes if self._axes_state(ax) != self._axes_keys.get(ax)]
-            if changed:
+            # A background is a function of the axes' states alone (the figure's being the same):
+            # going back to a view shown before (another variable, another pitfall) pastes it.
+            known = self._seen_backgrounds.get(self._all_axes_state()) if changed else None
+            if known is not None:
+                self._background = known
+                self.background_hits += 1
+            elif changed:
                 self._redraw_axes(changed)
         # A legend is drawn over the background on its own when it is new or lists other
         # entries; an opaque legend at a fixed place looks the same over new limits.
@@ -302,6 +344,7 @@ class FigureRenderer:
         # Read after drawing: the first draw may have moved the axes (``_fix_layout``).
         self._figure_key = self._figure_state()
         self._axes_keys = {ax: self._axes_state(ax) for ax in self.figure.axes}
+        self._remember_background()
         buffer[...] = self._background
         for ax in self.figure.axes:
             if not ax.get_visible():

@@ -72,7 +72,9 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
                                      legend={"fontsize": "x-small", "loc": "upper left"})
     criteria_lines = plot_criteria(ax_crit, table(first))
     current_marker = ax_crit.axvline(k, color="#777777", lw=1, ls=":")
-    ax_crit.set_title(f"{first}: K = {k}", fontsize="medium")
+    # y=1.0: nothing sits above these axes, and a fixed height spares matplotlib measuring every
+    # label to place the title whenever the axes is redrawn
+    ax_crit.set_title(f"{first}: K = {k}", fontsize="medium", y=1.0)
     fig.tight_layout()
 
     controls = {
@@ -95,7 +97,7 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
         density_view.show_params(fit.params)
         density_view.fit_height()
         current_marker.set_xdata([k_value, k_value])
-        ax_crit.set_title(f"{name}: K = {k_value}", fontsize="medium")
+        ax_crit.set_title(f"{name}: K = {k_value}", fontsize="medium", y=1.0)
         explorer_state["fit"] = fit
         for key, text in readout_texts(x, fit.params).items():
             readouts[key].value = text
@@ -119,5 +121,9 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
                                  "current_fit": explorer_state["fit"]})
     for control in controls.values():
         control.observe(show, names="value")
+    # Draw every variable's view once now: the renderer keeps each background it drew, so the
+    # first switch of variable (new data, new criteria: both panels) is as quick as the later ones.
+    for name in [*list(data)[1:], first] if len(data) > 1 else []:
+        controls["variable"].value = name
     plt.close(fig)
     return explorer
