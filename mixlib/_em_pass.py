@@ -31,6 +31,8 @@ only the order of summation differs.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .density import LOG_SQRT_2PI
@@ -46,6 +48,9 @@ LOG_BLOCK = 8  # a power of two
 # from overflow, and a product of LOG_BLOCK = 8 normalisers >= (1 + (K - 1) e^60)^-8 from
 # underflow for any K below 1e30.
 REFERENCE_BOUND = 60.0
+# Below this many points the exps saved (a few ns each) do not pay for finding the reference
+# (some 20 microseconds a pass): small data sets take the general path, as before.
+REFERENCE_MIN_POINTS = 8192
 
 
 class PassBuffers:
@@ -131,25 +136,34 @@ def _gap_bound(const, means, scale, x_range, r):
     ``a_j(x) - a_r(x) = const_j - const_r - (s_j (x - mu_j))^2 + (s_r (x - mu_r))^2`` is a quadratic
     in x: its largest value on [lo, hi] is at an end or at the vertex, all three evaluated here
     (one extra point is harmless when the quadratic is convex). The margin of 1 covers the
-    rounding of log terms up to 1e15 in size."""
+    rounding of log terms up to 1e15 in size. Plain floats: K is small, and numpy's per-call cost
+    on arrays of K numbers would outweigh the exps saved on a small data set."""
     lo, hi = x_range
-    s2 = scale**2
-    curvature = s2[r] - s2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vertex = (s2[r] * means[r] - s2 * means) / curvature
-    vertex = np.where(curvature != 0, np.clip(np.nan_to_num(vertex), lo, hi), lo)
-    points = np.stack([np.full(len(means), lo), np.full(len(means), hi), vertex])
-    gaps = (const - const[r]) - (scale * (points - means)) ** 2 \
-        + (scale[r] * (points - means[r])) ** 2
-    gaps[:, r] = -np.inf
-    return float(np.max(gaps)) + 1.0
+    c_r, m_r, s_r = const[r], means[r], scale[r]
+    worst = -math.inf
+    for j, (c_j, m_j, s_j) in enumerate(zip(const, means, scale)):
+        if j == r:
+            continue
+        points = [lo, hi]
+        curvature = s_r * s_r - s_j * s_j
+        if curvature != 0:
+            vertex = (s_r * s_r * m_r - s_j * s_j * m_j) / curvature
+            points.append(min(max(vertex, lo), hi))
+        for x in points:
+            u, v = s_j * (x - m_j), s_r * (x - m_r)
+            gap = (c_j - c_r) - u * u + v * v
+            if gap != gap:     # inf - inf: no bound worth the name
+                return math.inf
+            worst = max(worst, gap)
+    return worst + 1.0
 
 
 def _reference_component(const, means, scale, x_range):
     """The component r with the smallest ``_gap_bound``, or None when that bound exceeds
     ``REFERENCE_BOUND`` (then no shift by one component's term is safe over the whole range)."""
+    const, means, scale = const.tolist(), means.tolist(), scale.tolist()
     bounds = [_gap_bound(const, means, scale, x_range, r) for r in range(len(means))]
-    best = int(np.argmin(bounds))
+    best = min(range(len(bounds)), key=bounds.__getitem__)
     return best if bounds[best] <= REFERENCE_BOUND else None
 
 
@@ -217,8 +231,8 @@ def em_pass(x, weights, means, sds, buf, centres=None):
     if k == 2:
         responsibilities = _responsibilities_two
     else:
-        reference = None if k == 1 else _reference_component(const, means, scale,
-                                                             buf.data_range(x))
+        reference = None if k == 1 or x.size < REFERENCE_MIN_POINTS else _reference_component(
+            const, means, scale, buf.data_range(x))
         if reference is None:
             responsibilities = _responsibilities_general
         else:

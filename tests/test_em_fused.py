@@ -206,7 +206,7 @@ def test_gap_bound_bounds_every_log_term_difference_over_the_range():
         terms = const[:, None] - (scale[:, None] * (grid - means[:, None])) ** 2
         for r in range(k):
             exact = np.max(np.delete(terms, r, axis=0) - terms[r])
-            bound = _em_pass._gap_bound(const, means, scale, (lo, hi), r)
+            bound = _em_pass._gap_bound(const.tolist(), means.tolist(), scale.tolist(), (lo, hi), r)
             assert exact <= bound <= exact + 1.0 + 1e-3 * max(1.0, abs(exact)), (exact, bound)
 
 
@@ -227,6 +227,9 @@ def test_k3_takes_one_exp_fewer_where_the_bound_allows(monkeypatch, k3_data):
     assert chosen and all(r is not None for r in chosen)
     chosen.clear()
     x = np.concatenate([k3_data, [1e3, 2e4]])
+    chosen.clear()
+    mixlib.fit_em(k3_data[:_em_pass.REFERENCE_MIN_POINTS - 1], K3_START, max_iter=3)
+    assert chosen == [], "a small data set takes the general path (finding r costs more)"
     with pytest.warns(mixlib.DegenerateFitWarning):   # two components on one point each
         mixlib.fit_em(x, MixtureParams([0.5, 0.3, 0.2], [0.0, 1e3, 2e4], [1.0, 1e-3, 10.0]),
                       max_iter=3)
