@@ -98,15 +98,21 @@ def from_unconstrained(theta) -> MixtureParams:
     MixtureParams(weights=[0.5, 0.5], means=[-0.2, 0.8], sds=[1, 1])
     """
     theta = as_vector(theta, "theta")
-    k = _n_components(theta)
+    weights, means, sds = _weights_means_sds(theta, _n_components(theta))
+    if not np.all(np.isfinite(sds) & (sds > 0)):
+        raise ValueError(f"theta: log sds {theta[means.size:2 * means.size].tolist()} give sds "
+                         "that are 0 or overflow")
+    return MixtureParams(weights, means, sds)
+
+
+def _weights_means_sds(theta, k):
+    """The three parameter arrays of an unchecked theta (``from_unconstrained`` checks them)."""
     means, log_sds, log_weights = _unpack(theta, k)
     with np.errstate(over="ignore", under="ignore"):
         sds = np.exp(log_sds)
-    if not np.all(np.isfinite(sds) & (sds > 0)):
-        raise ValueError(f"theta: log sds {log_sds.tolist()} give sds that are 0 or overflow")
     # a log weight ratio below about -745 underflows to weight 0: keep it the smallest positive
     weights = np.maximum(np.exp(log_weights), np.finfo(np.float64).tiny)
-    return MixtureParams(weights, means, sds)
+    return weights, means, sds
 
 
 def _total_log_density_of_two(terms):
@@ -403,10 +409,9 @@ def fit_direct(
     def params_of(t):
         # from_unconstrained and then params_from_std, without their checks: the clipped log sds
         # and the softmax's weights are valid by construction (the callback sees every iterate)
-        means, log_sds, log_weights = _unpack(objective.full_theta(t), k)
-        weights = np.maximum(np.exp(log_weights), np.finfo(np.float64).tiny)
+        weights, means, sds = _weights_means_sds(objective.full_theta(t), k)
         return MixtureParams._valid(weights, scaling.centre + scaling.scale * means,
-                                    scaling.scale * np.exp(log_sds))
+                                    scaling.scale * sds)
 
     best, best_rank = None, None
     for start in starting_points(x, k, init, n_init, rng):

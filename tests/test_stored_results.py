@@ -73,9 +73,11 @@ def test_rejects_other_files_and_a_missing_command(tmp_path):
         save_choices(tmp_path / "t.json", {}, {}, made_by="")
 
 
-def test_notebook_07_stored_settings_are_the_scripts():
-    script = load_script("bic_faithful_2d.py")
-    _, settings = script.load_bics()
+@pytest.mark.parametrize("name, loader", [("bic_faithful_2d.py", "load_bics"),        # 07
+                                          ("nelder_mead_stalls.py", "load_stalls")])  # 03
+def test_other_stored_settings_are_the_scripts(name, loader):
+    script = load_script(name)
+    _, settings = getattr(script, loader)()
     assert settings == script.SETTINGS
 
 
@@ -88,12 +90,6 @@ def test_notebook_07_bic_table_matches_a_fresh_fit():
     assert list(fresh) == list(stored)
     for structure in stored:
         assert fresh[structure] == pytest.approx(stored[structure], rel=1e-9), structure
-
-
-def test_notebook_03_stored_settings_are_the_scripts():
-    script = load_script("nelder_mead_stalls.py")
-    _, settings = script.load_stalls()
-    assert settings == script.SETTINGS
 
 
 @pytest.mark.slow
