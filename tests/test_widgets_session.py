@@ -182,6 +182,25 @@ def test_fit_height_keeps_a_top_that_still_fits(view, data):
     assert view.ax.get_ylim()[1] == top
 
 
+def test_fit_height_to_all_fits_every_mixture_whatever_was_shown_before(view, data):
+    """One scale for a set of fits: every mixture's peak and the bars fit, with the usual
+    headroom, and the top does not depend on the fit shown or on the top before."""
+    x, p0 = data
+    spike = mixlib.MixtureParams([0.5, 0.5], [0.0, 0.6], [0.01, 0.12])  # peak about 20
+    fits = [p0, spike]
+    tops = []
+    for shown, before in [(p0, 1.0), (spike, 1.0), (p0, 100.0)]:
+        view.show_params(shown)
+        view.ax.set_ylim(0, before)
+        view.fit_height_to_all(fits)
+        tops.append(view.ax.get_ylim()[1])
+    assert tops[0] == tops[1] == tops[2]
+    peak = max(np.nanmax(mixlib.pdf(view.grid, p)) for p in fits)
+    assert tops[0] == nice_ceiling(1.15 * max(peak, view.histogram.get_data().values.max()))
+    view.fit_height_to_all([p0])
+    assert view.ax.get_ylim()[1] < tops[0] / 5
+
+
 @pytest.mark.parametrize("history", [[-1034.3460], [-1034.3460, -1034.3459], [-500.0, -300.0, -290.0]])
 def test_a_trace_spans_at_least_one_unit_with_plain_tick_labels(history):
     """update_trace's docstring: the y-range spans at least one log-likelihood unit (a flat or

@@ -192,6 +192,28 @@ class DensityView:
         if not needed <= current <= 1.5 * needed:
             self.ax.set_ylim(bottom, needed)
 
+    def fit_height_to_all(self, fits):
+        """Set the top of the y-axis above the tallest bar and the peak of every mixture in
+        ``fits`` (MixtureParams, drawn on this view's grid); the bottom stays where it is.
+
+        For a view that flips between known fits (05's K slider): one scale for all of them, so
+        the eye compares the curves, not the axes, and a move redraws no axis. Unlike
+        ``fit_height`` the top does not depend on what was shown before.
+
+        Examples
+        --------
+        >>> fig, ax = plt.subplots()
+        >>> wide = mixlib.MixtureParams([1.0], [0.5], [1.0])
+        >>> view = draw_density_view(ax, [0.0, 1.0], wide)
+        >>> view.fit_height_to_all([wide, mixlib.MixtureParams([1.0], [0.5], [0.1])])
+        >>> [float(limit) for limit in ax.get_ylim()]
+        [0.0, 5.0]
+        """
+        peaks = [float(weighted_component_densities(self.grid, params).sum(axis=0).max())
+                 for params in fits]
+        top = max([float(self.histogram.get_data().values.max()), *peaks])
+        self.ax.set_ylim(self.ax.get_ylim()[0], nice_ceiling(HEADROOM * top))
+
 
 def _edges(x, bins):
     if np.ndim(bins) == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -64,6 +65,13 @@ class Explorer(widgets.VBox):
         for name, readout in self.readouts.items():
             readout.add_class(f"mixlib-readout-{name}")
         self.redraw()
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Building a widget leaves thousands of new objects (figure, artists, fits), and Python's
+        # next full garbage collection, about 0.2 s in a notebook's kernel, would otherwise land
+        # on the student's first move. Shown is when they are done being made: collect now.
+        gc.collect()
+        return super()._repr_mimebundle_(**kwargs)
 
     def expected_readouts(self):
         """What each readout should show now, computed afresh from mixlib (see ``expected``)."""

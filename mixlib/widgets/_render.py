@@ -11,7 +11,9 @@ positions, figure-level texts) redraws everything. Widgets help by moving their 
 steps (``mixlib.plotting.axes_limits``), so most moves redraw no axes at all. The last few
 backgrounds are kept by the state of every axes, so going back to a view shown before (another
 variable, the start again) pastes its background instead of drawing it; axes' slots meet halfway
-between their tight boxes, so clearing one never erases a neighbour's label.
+between their tight boxes, so clearing one never erases a neighbour's label. Recent legends'
+pixels are kept by their entries and their axes' place, so a legend shown before is pasted, even
+after a full draw that left its axes where it was.
 
 Before this, an Explorer showed its figure with ``display(fig)`` through the inline backend,
 which draws the figure twice per update (``bbox_inches="tight"`` lays it out before the real
@@ -89,7 +91,7 @@ class FigureRenderer:
         self._limits = {}
         self._groups = {}
         self._legends = {}
-        self._seen_legends = {}  # (axes, legend state) -> its pixels, for legends shown before
+        self._seen_legends = {}  # (axes, legend state, axes box) -> its pixels, for legends shown before
         self._seen_backgrounds = {}  # every axes' state -> the background drawn for it
         self._layout_version = 0
 
@@ -202,7 +204,9 @@ class FigureRenderer:
         if legend is None or not legend.get_visible() or not ax.get_visible():
             return
         state = self._legend_state(ax)
-        known = self._seen_legends.get((ax, state))
+        # where the axes sits too: a legend drawn before a full draw moved the axes is stale
+        seen_key = (ax, state, tuple(ax.bbox.bounds))
+        known = self._seen_legends.get(seen_key)
         if known is not None:
             self._legends[ax] = known
             return
@@ -215,7 +219,7 @@ class FigureRenderer:
         buffer[box] = self._background[box]
         if len(self._seen_legends) >= 16:
             del self._seen_legends[next(iter(self._seen_legends))]
-        self._seen_legends[(ax, state)] = self._legends[ax]
+        self._seen_legends[seen_key] = self._legends[ax]
 
     def _compute_slots(self, renderer):
         """Each axes' slot: its tight box, grown halfway to the neighbours' tight boxes and to the
@@ -291,7 +295,6 @@ class FigureRenderer:
         renderer = canvas.get_renderer()
         self._background = self._buffer().copy()
         self._compute_slots(renderer)
-        self._seen_legends.clear()  # the axes may have moved, and their legends with them
         for ax in self.figure.axes:
             self._capture_legend(ax, renderer)
         self.full_draws += 1

@@ -41,6 +41,9 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
         the variable's name)
     k : int, the K shown first
 
+    The density's y-axis fits every K's mixture of the variable shown (``fit_height_to_all``):
+    moving K changes the curves against one scale, and redraws no axis.
+
     Returns
     -------
     Explorer with controls ``variable`` (Dropdown) and ``k`` (IntSlider), readouts
@@ -70,6 +73,12 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
     density_view = draw_density_view(ax_fit, data[first], fit_for(first, k).params,
                                      max_k=max(ks), xlabel=xlabels[first], mixture_label="mixture",
                                      legend={"fontsize": "x-small", "loc": "upper left"})
+
+    def fit_height(name):
+        # one scale for every K of a variable: a K move changes the curves, not the axis
+        density_view.fit_height_to_all([row.fit.params for row in table(name)])
+
+    fit_height(first)
     criteria_lines = plot_criteria(ax_crit, table(first))
     current_marker = ax_crit.axvline(k, color="#777777", lw=1, ls=":")
     # y=1.0: nothing sits above these axes, and a fixed height spares matplotlib measuring every
@@ -93,9 +102,9 @@ def model_choice_explorer(data, *, ks=range(1, 6), n_init=5, n_folds=5, rng=0, t
             density_view.show_data(x, fit.params)
             ax_fit.set_xlabel(xlabels[name])
             update_criteria(ax_crit, criteria_lines, table(name))
+            fit_height(name)
             state["variable"] = name
         density_view.show_params(fit.params)
-        density_view.fit_height()
         current_marker.set_xdata([k_value, k_value])
         ax_crit.set_title(f"{name}: K = {k_value}", fontsize="medium", y=1.0)
         explorer_state["fit"] = fit
