@@ -219,6 +219,7 @@ def test_showing_an_explorer_collects_the_garbage_its_building_left():
     class Node:
         pass
 
+    box = None
     gc.disable()  # no automatic collection in between: only the explicit one may free it
     try:
         cycle = Node()
@@ -230,9 +231,10 @@ def test_showing_an_explorer_collects_the_garbage_its_building_left():
         bundle = box._repr_mimebundle_()
         assert gone() is None
         assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
-        plt.close(box.figure)
     finally:
         gc.enable()
+        if box is not None:
+            plt.close(box.figure)
 
 
 def test_the_image_changes_with_the_figure(rendering):
