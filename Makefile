@@ -71,8 +71,10 @@ PORTABLE_ARGS ?=
 
 # The notebooks, the instructor sources and the mixlib tests under emulated CPUs
 # (tests/cpu_profiles.py): numpy's SIMD dispatch capped below this CPU's level and at baseline,
-# OpenBLAS's Prescott and Haswell kernels, and baseline numpy with Prescott. Saved outputs must
-# not depend on the last bits of rounding (README, "Same results on every machine").
+# OpenBLAS's Prescott and Haswell kernels, and baseline numpy with Prescott. Profiles whose canary
+# (tests/cpu_canary.py) hashes like an earlier one's compute the same bits and run once; the log
+# says which. Saved outputs must not depend on the last bits of rounding (README, "Same results
+# on every machine").
 test-portable: $(VENV)/.test-installed
 	$(BIN)/python tests/cpu_profiles.py $(PORTABLE_ARGS)
 
