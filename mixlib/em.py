@@ -82,13 +82,16 @@ _MOST_DIGITS_LOST = 2.0
 def _fused_moments(x, weights, means, sds, buffers):
     """Log-likelihood at (weights, means, sds) and the M-step's (n_k, means, scatter) from it:
     the E-step and ``_m_step``'s sums in one pass over the data (``mixlib._em_pass``)."""
-    loglik, raw_mass, sums, scatter_old = em_pass(x, weights, means, sds, buffers)
+    loglik, raw_mass, sums, scatter_old, about = em_pass(x, weights, means, sds, buffers)
     mass = np.maximum(raw_mass, _MIN_COMPONENT_MASS)
     new_means = sums / mass
-    scatter = scatter_old - mass * (new_means - means) ** 2
-    if np.any(raw_mass < _MIN_COMPONENT_MASS) or np.any(
-            _MOST_DIGITS_LOST * scatter < scatter_old):
-        _, _, _, scatter = em_pass(x, weights, means, sds, buffers, centres=new_means)
+    small = np.any(raw_mass < _MIN_COMPONENT_MASS)
+    # the moments path's raw moments give the scatter about the new means directly
+    scatter = None if about is None or small else about(new_means)
+    if scatter is None:
+        scatter = scatter_old - mass * (new_means - means) ** 2
+        if small or np.any(_MOST_DIGITS_LOST * scatter < scatter_old):
+            scatter = em_pass(x, weights, means, sds, buffers, centres=new_means)[3]
     return loglik, (mass, new_means, scatter)
 
 
