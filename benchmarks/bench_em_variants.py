@@ -11,12 +11,16 @@ setting its module constants (so the code measured is the code fit_em runs):
 
 * plain E + M: the whole-array `_e_step` and `_m_step` (K x N responsibilities written to memory,
   then read back by BLAS dots), what fit_em ran before the fused pass;
-* fused: one pass over chunks of `CHUNK` points, K `exp` and one `log` per point;
+* fused: the general path, one pass over chunks of `CHUNK` points, K `exp` and one `log` per point;
 * fused + block logs: one `log` per 8 points (the log of a product of normalisers);
-* fused + one exp (K = 2 only): `exp(-|a_1 - a_0|)`, one `exp` per point;
-* fused + K-1 exps (K >= 3 only): the terms shifted by a reference component's, whose gap to the
-  others is bounded over the data's range (`REFERENCE_BOUND`), K - 1 `exp` per point;
-* fit_em: both (what `fit_em` runs).
+* fused + K-1 exps: the terms shifted by a reference component's, whose gap to the others is
+  bounded over the data's range (`REFERENCE_BOUND`), K - 1 `exp` per point;
+* moments path (fit_em): K - 1 `exp`, Horner quadratics for the shifted terms, raw moments of
+  K - 1 components (what `fit_em` runs on these data).
+
+Run it natively and with numpy capped at AVX2 (`NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL
+AVX512_SPR"` on an AVX-512 CPU): which formulation is fastest could depend on how cheap `exp` is,
+and this shows whether it does.
 
 The floor is bench_em.py's: K*N `exp` and N `log`, in place. Runs are interleaved, in a rotating
 order; medians.
@@ -45,30 +49,24 @@ def plain_step(x, p, state):
     _m_step(x, resp, 1e-6, scratch=ws.work[1])
 
 
-def fused_step(two, log_block, reference_bound=-np.inf):
+def fused_step(log_block, reference_bound=-np.inf, moments=False):
     def step(x, p, state):
         _em_pass.LOG_BLOCK = log_block
-        _em_pass._responsibilities_two = two
         _em_pass.REFERENCE_BOUND = reference_bound
+        _em_pass.HORNER_LIMIT = saved[2] if moments else -1.0   # -1: no plan passes, general path
         if "buffers" not in state:
             state["buffers"] = _em_pass.PassBuffers(p.k, x.size)
         _em_pass.em_pass(x, p.weights, p.means, p.sds, state["buffers"])
     return step
 
 
-saved_bound = _em_pass.REFERENCE_BOUND
+saved = _em_pass.LOG_BLOCK, _em_pass.REFERENCE_BOUND, _em_pass.HORNER_LIMIT
 
 
-def variants(k):
-    general, two = _em_pass._responsibilities_general, _em_pass._responsibilities_two
-    out = {"plain E + M": plain_step, "fused": fused_step(general, 1),
-           "fused + block logs": fused_step(general, 8)}
-    if k == 2:
-        out["fused + one exp"] = fused_step(two, 1)
-    else:
-        out["fused + K-1 exps"] = fused_step(general, 1, saved_bound)
-    out["fit_em (all)"] = fused_step(two, 8, saved_bound)
-    return out
+def variants():
+    return {"plain E + M": plain_step, "fused": fused_step(1),
+            "fused + block logs": fused_step(8), "fused + K-1 exps": fused_step(8, saved[1]),
+            "moments path (fit_em)": fused_step(8, saved[1], moments=True)}
 
 
 def main(argv=None):
@@ -80,12 +78,11 @@ def main(argv=None):
     print(f"machine: {describe()}\nnumpy {np.__version__}, N = {args.n:,}, CHUNK = "
           f"{_em_pass.CHUNK}, {args.runs} interleaved runs, medians\n")
     truth, _, p0 = mixlib.datasets.original_example()
-    saved = _em_pass.LOG_BLOCK, _em_pass._responsibilities_two, _em_pass.REFERENCE_BOUND
     try:
         for truth_k, start in ((truth, p0), (K3_TRUTH, K3_START)):
             x = mixlib.sample(truth_k, args.n, rng=args.seed)
             x = (x - x.mean()) / x.std()
-            steps = variants(start.k)
+            steps = variants()
             states = {name: {} for name in steps}
             source = -np.abs(np.random.default_rng(0).normal(size=(start.k, x.size)))
             work = np.empty_like(source)
@@ -109,7 +106,7 @@ def main(argv=None):
                 print(f"  {name:<20}{med[name]:8.2f} ms   x floor {med[name] / med['floor']:5.2f}"
                       f"   speed-up over plain {med['plain E + M'] / med[name]:5.2f}")
     finally:
-        _em_pass.LOG_BLOCK, _em_pass._responsibilities_two, _em_pass.REFERENCE_BOUND = saved
+        _em_pass.LOG_BLOCK, _em_pass.REFERENCE_BOUND, _em_pass.HORNER_LIMIT = saved
 
 
 if __name__ == "__main__":
