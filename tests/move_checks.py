@@ -14,7 +14,8 @@ nothing when it passes. This script does the mechanical part of moving existing 
 
 It refuses what it cannot move safely and says why (an assert nested in a loop that also prints,
 a guard reading a name that a statement after it rebinds): those are moved by hand. Cells tagged
-``check`` or ``lesson-check`` (a visible assert where checking is the lesson) are left alone.
+``check`` or ``lesson-check`` (a visible assert where checking is the lesson) are left alone, and
+so are nbgrader's graded test cells in the instructor sources (tests, not guards).
 Re-execute the notebook afterwards (``make notebooks NB=..``) and review the diff.
 
 Usage: ``python tests/move_checks.py [--dry-run] NOTEBOOK...``
@@ -133,7 +134,9 @@ def plan(nb: dict):
     problems = []
     for cell in cells:
         tags = set(cell.cell.get("metadata", {}).get("tags", []))
-        if tags & {CHECK_TAG, LESSON_TAG}:
+        grading = cell.cell.get("metadata", {}).get("nbgrader", {})
+        graded_test = grading.get("grade") and not grading.get("solution")  # a test, not a guard
+        if tags & {CHECK_TAG, LESSON_TAG} or graded_test:
             cell.skip = True
             continue
         cell.skip = False
@@ -230,7 +233,7 @@ def main(argv=None) -> int:
         if problems:
             status = 1
         n = sum(1 for c in cells if not c.skip and c.moved)
-        if not args.dry_run:
+        if not args.dry_run and n:
             apply(nb, cells)
             path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                             encoding="utf-8")
