@@ -93,6 +93,9 @@ test-quick: $(VENV)/.test-installed
 # tests/normalise_notebooks.py gives widget models stable ids and keeps the saved output of
 # unchanged nbval-ignore-output cells (FRESH=1 keeps the new one), so re-executing an unchanged
 # notebook leaves it byte-identical.
+# It also saves every cell tagged 'check' collapsed: the prose checks (asserts that guard the text)
+# live in such cells, right after the cell they guard, silent when they pass (README, "Prose
+# checks"; tests/move_checks.py moves guards there, tests/test_notebook_hygiene.py enforces it).
 NB ?=
 FRESH ?=
 NOTEBOOK_FILES = $(if $(NB),$(wildcard notebooks/$(NB)*.ipynb),notebooks/*.ipynb)

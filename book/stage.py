@@ -6,7 +6,8 @@ What it writes, from the repository as it is:
   image from mybinder.org, becomes a text link: the site requests nothing from another host);
 - ``notebooks/NN_*.ipynb``: every notebook in notebooks/ (discovered, so new ones appear), with
   their saved outputs (Sphinx never executes them), a "Launch on Binder" and a download link under
-  the title, and each widget output replaced by a static picture with a caption (a static page
+  the title, cells tagged ``check`` (the prose checks, README "For contributors") tagged
+  ``remove-cell`` so myst-nb leaves them out, and each widget output replaced by a static picture with a caption (a static page
   has no kernel: a widget view would show "Loading widget..." or an error);
 - ``coursework.md``: coursework/README.md; ``api.md``: the mixlib API reference (autosummary);
 - ``_extra/``: files copied to the site as they are: the original notebooks (the download links),
@@ -43,6 +44,8 @@ MATHJAX_SHA512 = ("Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEs
 MATHJAX_KEEP = ("es5/tex-chtml.js", "es5/input/", "es5/output/chtml", "es5/a11y/", "es5/ui/",
                 "es5/sre/", "es5/adaptors/", "LICENSE")
 
+# A prose check's cell (README, "For contributors") and myst-nb's tag that leaves a cell off the page.
+CHECK_TAG, REMOVE_TAG = "check", "remove-cell"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 BINDER_BADGE = re.compile(
@@ -216,6 +219,11 @@ def stage_notebook(src: Path, repo: Repository) -> None:
             cell["source"] = rewrite_links(
                 "".join(cell["source"]), "notebooks", repo,
                 keep=lambda p: p.startswith("notebooks/") and p.split("/", 1)[1] in site_notebooks)
+
+    for cell in nb["cells"]:
+        cell_tags = cell.get("metadata", {}).get("tags", [])
+        if CHECK_TAG in cell_tags and REMOVE_TAG not in cell_tags:
+            cell["metadata"]["tags"] = [*cell_tags, REMOVE_TAG]  # guards of the text: not for readers
 
     cells, n_widgets = [], 0
     screenshot = REPO / "docs" / "screenshots" / f"{src.stem}.png"

@@ -15,6 +15,10 @@ unchanged notebook, and this script removes them:
   it. When such a cell's source is unchanged, its previously saved outputs are kept, so a
   re-run does not rewrite them. ``--fresh`` (``make notebooks FRESH=1``) keeps the new ones.
 
+It also keeps the course's one convention for prose checks (README, "For contributors"): every
+cell tagged ``check`` is saved collapsed (``"jupyter": {"source_hidden": true}``), whatever the
+editor that last saved it did, so a student sees one folded line.
+
 Usage: ``python tests/normalise_notebooks.py [--fresh] NOTEBOOK...`` (the previous version of each
 notebook is read from git's HEAD).
 """
@@ -96,6 +100,16 @@ def keep_machine_outputs(nb: dict, previous: dict) -> None:
             cell["outputs"] = old.get("outputs", [])
 
 
+CHECK_TAG = "check"
+
+
+def collapse_checks(nb: dict) -> None:
+    """Every ``check`` cell collapsed: its source hidden in JupyterLab (the website drops it)."""
+    for cell in nb.get("cells", []):
+        if cell["cell_type"] == "code" and CHECK_TAG in cell.get("metadata", {}).get("tags", []):
+            cell["metadata"].setdefault("jupyter", {})["source_hidden"] = True
+
+
 def normalise(path: Path, fresh: bool = False) -> bool:
     """Normalise one saved notebook in place; True if the file changed."""
     text = path.read_text(encoding="utf-8")
@@ -109,6 +123,7 @@ def normalise(path: Path, fresh: bool = False) -> bool:
     for cell in nb.get("cells", []):
         cell.get("metadata", {}).pop("execution", None)  # timestamps from runs before record_timing=False
         coalesce_streams(cell)
+    collapse_checks(nb)
     if not fresh:
         relative = path.resolve().relative_to(REPO).as_posix()
         shown = subprocess.run(["git", "show", f"HEAD:{relative}"], capture_output=True, text=True,

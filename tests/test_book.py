@@ -11,7 +11,8 @@ on 127.0.0.1 with Python's http.server, opens every page and records every reque
 - every link to the site resolves to a file in build/book/, and its #anchor to an id there;
 - each notebook has a page with its learning goals (the "You will learn" box), a Binder link at
   the release tag and a download link to the notebook as saved, and each widget of the notebook
-  shows as a static picture or a caption (no "Loading widget...", no "Error displaying widget").
+  shows as a static picture or a caption (no "Loading widget...", no "Error displaying widget");
+  no assert or comment line of a ``check`` cell (the prose checks) is on the page.
 
 Self-contained (its own server and browser): it does not depend on tests/browser/lab.py.
 Under ``CI=true`` a missing Chromium fails; elsewhere the test skips with the reason.
@@ -310,3 +311,10 @@ def test_notebook_page(notebook, pages, site):
         assert info["widgetFigures"] >= 1, f"{path}: the widget's screenshot is not on the page"
     for bad in ("Loading widget", "Error displaying widget"):  # (00's prose names the latter)
         assert bad not in info["outputs"], f"{path}: {bad!r} in a cell output"
+
+    # The prose checks (cells tagged 'check') are not for readers: none of their asserts is shown
+    # (their other lines may repeat a line of the cell they check).
+    check_lines = {line.strip() for c in nb["cells"] if "check" in c.get("metadata", {}).get("tags", [])
+                   for line in "".join(c["source"]).splitlines() if line.lstrip().startswith(("assert ", "#"))}
+    shown = [line for line in check_lines if _norm(line) in text]
+    assert not shown, f"{path}: lines of check cells on the page: {shown[:3]}"

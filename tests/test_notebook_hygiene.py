@@ -15,6 +15,12 @@ a message naming the sentence of the prose it guards, and no compared cell print
 ``nfev``/``njev``/``nhev``/``nit`` or ``message``, nor the ``n_iter`` of a result bound to
 ``fit_direct``/``minimize`` (other than rounded, as in ``5 * round(res.nit / 5)``).
 
+The rule for prose checks (README, "For contributors"): every assert that guards the text lives in
+its own collapsed, silent code cell tagged ``check`` right after the cell it guards (the website
+drops those cells); a cell the student reads keeps an assert only where checking is the lesson,
+tagged ``lesson-check`` and with a message that does not cite the text. Both rules run on the
+instructor sources too, where nbgrader's graded test cells are tests and exempt.
+
 A new notebook is picked up with no change here. Each check is a small function that returns a
 list of problems (empty when the notebook is fine); ``CHECKS`` is the table. With no notebooks
 the parametrised test is reported as skipped and ``test_notebook_file_names`` still runs.
@@ -267,6 +273,83 @@ def asserts_say_what_they_guard(nb: Notebook):
     return problems
 
 
+# Prose checks (README, "For contributors"): an assert that guards a number or claim of the text
+# lives in its own code cell, tagged `check`, right after the cell whose output it guards, saved
+# collapsed and silent; the website drops it (book/stage.py). An assert stays in a cell the student
+# reads only where checking is the lesson (a set-up check, a plain-numpy version checked against
+# mixlib, a property the text asks the student to test): such a cell is tagged `lesson-check`, and
+# its messages speak to the student, never "the text says ...". nbgrader's graded test cells in
+# the instructor sources are tests, not guards, and are left alone.
+CHECK_TAG, LESSON_TAG = "check", "lesson-check"
+PROSE_WORDS = re.compile(r"\b(the|as the) (text|prose|comment|title|table|summary|solution)\b|"
+                         r"\btext says|solution says|hint says|readouts? (say|show|quote)", re.IGNORECASE)
+
+
+def is_graded_test(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _guards(tree):
+    """The asserts of a cell and its explicit `raise AssertionError(...)`s, with their messages."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert):
+            yield node, node.msg
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            call = node.exc
+            if _call_name(call) == "AssertionError" or getattr(call, "id", None) == "AssertionError":
+                yield node, (call.args[0] if isinstance(call, ast.Call) and call.args else None)
+
+
+def _message_text(msg) -> str:
+    return " ".join(str(n.value) for n in ast.walk(msg) if isinstance(n, ast.Constant)) if msg else ""
+
+
+def guards_only_in_check_cells(nb: Notebook):
+    problems = []
+    for i, cell in enumerate(nb.code_cells(), 1):
+        if CHECK_TAG in tags(cell) or is_graded_test(cell):
+            continue
+        guards = list(_guards(ast.parse(python_source(cell))))
+        if LESSON_TAG in tags(cell):
+            if not guards:
+                problems.append(f"code cell {i} is tagged {LESSON_TAG!r} but checks nothing")
+            for node, msg in guards:
+                if PROSE_WORDS.search(_message_text(msg)):
+                    problems.append(f"code cell {i}, line {node.lineno}: a {LESSON_TAG} assert guards the "
+                                    "prose (its message cites the text): move it to a 'check' cell")
+            continue
+        for node, _ in guards:
+            problems.append(f"code cell {i}, line {node.lineno}: an assert in a cell the student reads: "
+                            "move it to a 'check' cell right after (python tests/move_checks.py), or, "
+                            f"where checking is the lesson and the text says so, tag the cell {LESSON_TAG!r}")
+    return problems
+
+
+def check_cells_collapsed_and_silent(nb: Notebook):
+    problems = []
+    position = 0
+    for index, cell in enumerate(nb.cells):
+        if cell["cell_type"] != "code":
+            continue
+        position += 1
+        if CHECK_TAG not in tags(cell):
+            continue
+        where = f"check cell (code cell {position})"
+        if index == 0:
+            problems.append(f"{where} opens the notebook: a check follows the cell it guards")
+        if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
+            problems.append(f"{where} is not collapsed: set metadata.jupyter.source_hidden = true "
+                            "('make notebooks' does it)")
+        if cell.get("outputs"):
+            problems.append(f"{where} has output: a passing check prints nothing")
+        if LESSON_TAG in tags(cell):
+            problems.append(f"{where} is also tagged {LESSON_TAG!r}: one or the other")
+        if not any(True for _ in _guards(ast.parse(python_source(cell)))):
+            problems.append(f"{where} asserts nothing")
+    return problems
+
+
 # What an optimiser says about itself, which depends on the CPU's rounding (README, the rule).
 MACHINE_DEPENDENT_FIELDS = {"nfev", "njev", "nhev", "nit", "message"}
 # mixlib's FitResult names its iteration count n_iter for EM and for the direct fit alike. EM's
@@ -362,6 +445,8 @@ CHECKS = {
     "every assert has a message": asserts_say_what_they_guard,
     "prints only what holds on every machine": prints_only_what_holds_everywhere,
     "saved by make notebooks": saved_by_make_notebooks,
+    "guards only in check cells": guards_only_in_check_cells,
+    "check cells collapsed and silent": check_cells_collapsed_and_silent,
 }
 
 CASES = [(path, name) for path in all_notebooks() for name in CHECKS]
@@ -380,7 +465,8 @@ def test_notebook_hygiene(path, check):
 SOURCE_CHECKS = ["executed in order from 1", "errors only in raises-exception cells",
                  "no machine paths in outputs", "no stray figure reprs", "under 1 MB on disk",
                  "kernel python3", "ignored outputs explained", "every assert has a message",
-                 "prints only what holds on every machine"]
+                 "prints only what holds on every machine", "guards only in check cells",
+                 "check cells collapsed and silent"]
 SOURCE_CASES = [(path, name) for path in sorted((REPO / "coursework" / "source").glob("*/*.ipynb"))
                 for name in SOURCE_CHECKS]
 
@@ -409,6 +495,83 @@ def test_print_rule_catches_an_optimisers_count():
     assert not prints_only_what_holds_everywhere(notebook(
         "em = mixlib.fit_em(x, p0)", "direct = mixlib.fit_direct(x, p0)",
         "print(em.n_iter, 5 * round(direct.n_iter / 5))"))
+
+
+def _synthetic(*cells):
+    """A notebook of code cells given as (source, tags[, metadata]) with no outputs."""
+    out = []
+    for source, cell_tags, *extra in cells:
+        meta = {"tags": list(cell_tags), **(extra[0] if extra else {})}
+        out.append({"cell_type": "code", "source": source, "metadata": meta, "outputs": []})
+    return Notebook(Path("x.ipynb"), {"cells": out})
+
+
+HIDDEN = {"jupyter": {"source_hidden": True}}
+
+
+def test_check_rule_fails_on_a_guard_in_a_teaching_cell():
+    """The convention's test: a prose guard left in a cell the student reads is flagged, the same
+    guard in a collapsed check cell after it passes, and a lesson-check's assert passes unless it
+    cites the text."""
+    teaching = "best = 195.664\nprint(best)"
+    guard = 'assert round(best, 3) == 195.664, "the text quotes 195.664"'
+    flagged = guards_only_in_check_cells(_synthetic((teaching + "\n" + guard, [])))
+    assert flagged and "check" in flagged[0]
+    raised = guards_only_in_check_cells(_synthetic(
+        ("if best < 0:\n    raise AssertionError('the text says it is positive')", [])))
+    assert raised, "a raise AssertionError guard outside a check cell must be flagged too"
+    good = _synthetic((teaching, []), (guard, ["check"], HIDDEN))
+    assert not guards_only_in_check_cells(good) and not check_cells_collapsed_and_silent(good)
+    assert guards_only_in_check_cells(_synthetic((guard, [LESSON_TAG])))
+    assert not guards_only_in_check_cells(_synthetic(
+        ('assert ours == mixlib_value, "your version should agree with mixlib"', [LESSON_TAG])))
+    graded = {"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}}
+    assert not guards_only_in_check_cells(_synthetic(('assert f(1) == 2, "f(1) is 2"', [], graded)))
+
+
+def test_check_cells_must_be_collapsed_silent_and_checking():
+    open_cell = _synthetic(("x = 1", []), ('assert x == 1, "the text says 1"', ["check"]))
+    assert any("not collapsed" in p for p in check_cells_collapsed_and_silent(open_cell))
+    loud = _synthetic(("x = 1", []), ('assert x == 1, "the text says 1"', ["check"], HIDDEN))
+    loud.cells[1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "ok\n"}]
+    assert any("output" in p for p in check_cells_collapsed_and_silent(loud))
+    empty = _synthetic(("x = 1", []), ("y = x", ["check"], HIDDEN))
+    assert any("asserts nothing" in p for p in check_cells_collapsed_and_silent(empty))
+    bare = _synthetic(("x = 1", []), ("assert x == 1", ["check"], HIDDEN))
+    assert asserts_say_what_they_guard(bare)
+
+
+def test_normalising_keeps_checks_collapsed():
+    """make notebooks (tests/normalise_notebooks.py) collapses a check cell an editor opened."""
+    from normalise_notebooks import collapse_checks
+
+    nb = {"cells": [{"cell_type": "code", "source": "assert True, 'the text'", "outputs": [],
+                     "metadata": {"tags": ["check"], "jupyter": {"source_hidden": False}}},
+                    {"cell_type": "code", "source": "x = 1", "outputs": [], "metadata": {}}]}
+    collapse_checks(nb)
+    assert nb["cells"][0]["metadata"]["jupyter"]["source_hidden"] is True
+    assert "jupyter" not in nb["cells"][1]["metadata"]
+
+
+def test_website_leaves_out_check_cells(tmp_path, monkeypatch):
+    """book/stage.py tags every check cell 'remove-cell', so myst-nb leaves it off the page."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("book_stage", REPO / "book" / "stage.py")
+    stage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stage)
+    monkeypatch.setattr(stage, "STAGE", tmp_path)
+    src = tmp_path / "src" / "99_x.ipynb"
+    src.parent.mkdir()
+    cells = [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title\n"},
+             {"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "source": "x = 1"},
+             {"cell_type": "code", "id": "b", "metadata": {"tags": ["check"], **HIDDEN}, "outputs": [],
+              "source": 'assert x == 1, "the text says 1"'}]
+    src.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    stage.stage_notebook(src, stage.Repository((REPO / "README.md").read_text(encoding="utf-8")))
+    staged = json.loads((tmp_path / "notebooks" / "99_x.ipynb").read_text(encoding="utf-8"))
+    by_id = {c["id"]: c.get("metadata", {}).get("tags", []) for c in staged["cells"]}
+    assert "remove-cell" in by_id["b"] and "remove-cell" not in by_id["a"]
 
 
 def test_notebook_file_names():

@@ -231,6 +231,47 @@ def test_start_here_links_every_notebook():
     assert not missing, f"00_start_here.ipynb does not link {missing}: add them to its course map"
 
 
+# --- Honest times and counts --------------------------------------------------------------------
+
+NUMBER_WORDS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven",
+                12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen"}
+
+
+def test_stated_times_follow_the_rule():
+    """Every notebook states the working time the README's rule gives (tests/study_times.py:
+    reading rate, minutes per code cell and line, per widget, per exercise by size, plus measured
+    running times), within the rule's margin; the course maps quote the notebooks' own times
+    (test_times_per_notebook_agree_with_the_notebooks)."""
+    import sys
+    sys.path.insert(0, str(REPO / "tests"))
+    import study_times
+
+    problems = []
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        rule, stated = study_times.estimate(path)["minutes"], study_times.stated_minutes(path)
+        if stated is None or not study_times.agrees(stated, rule):
+            problems.append(f"{path.name} states {stated} min, the rule gives {rule} min")
+    assert not problems, "; ".join(problems) + " (python tests/study_times.py shows the parts)"
+
+
+def test_counts_and_total_time_are_current():
+    """The README's count of notebooks, its layout table's range and its total time are current."""
+    numbers = sorted(int(p.name[:2]) for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    word = NUMBER_WORDS.get(len(numbers), str(len(numbers)))
+    intro = README.split("\n## ", 1)[0]
+    assert re.search(rf"\bin {word}\s+notebooks", intro), f"the README's introduction should say {word} notebooks"
+    assert f"`{numbers[0]:02d}_...` to `{numbers[-1]:02d}_...`" in README, (
+        f"the layout table should say `{numbers[0]:02d}_...` to `{numbers[-1]:02d}_...`")
+    table = re.findall(r"^\| \[\d\d\]\(notebooks/[^)]+\) \|[^|]+\| (\d+) min \|$", README, re.MULTILINE)
+    assert len(table) == len(numbers), "the time table should have one row per notebook"
+    match = re.search(r"About (\w+) hours in all", README)
+    assert match, "the README should give the course's total time ('About N hours in all')"
+    hours = {v: k for k, v in NUMBER_WORDS.items()}.get(match.group(1).lower())
+    total = sum(int(m) for m in table) / 60
+    assert hours is not None and abs(hours - total) <= 0.5, (
+        f"the README says about {match.group(1)} hours, its table adds up to {total:.1f}")
+
+
 # --- Measured figures name their machine --------------------------------------------------------
 
 SIMD_LEVEL = re.compile(r"AVX-512|AVX2|SSE4\.2|NEON|baseline only")

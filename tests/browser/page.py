@@ -193,9 +193,14 @@ class LabNotebook:
                   if c["type"] == "code" and not c["blank"]]
         self.command("notebook:clear-all-cell-outputs")
         deadline = time.monotonic() + 30
-        while any(c["code"] and (c["prompt"] != "[ ]:" or c["outputs"]) for c in self.page_cells()):
+        while True:
+            shown = [(i, c["prompt"], c["outputs"]) for i, c in enumerate(self.page_cells())
+                     if c["code"] and (c["prompt"] != "[ ]:" or c["outputs"])]
+            if not shown:
+                break
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: outputs still shown 30 s after clearing them")
+                raise AssertionError(f"{self.name}: outputs still shown 30 s after clearing them "
+                                     f"(cell, prompt, outputs: {shown[:5]})")
             time.sleep(0.1)
         self.command("notebook:run-all-cells", wait=False)
         deadline = time.monotonic() + timeout_s

@@ -1,0 +1,138 @@
+"""How long a careful first-time student needs for each notebook, by the README's rule.
+
+The rule (README, "Time per notebook"), applied to what the student sees (``check`` cells, which
+are collapsed and which the website leaves out, do not count):
+
+* **reading**: the markdown before the Exercises heading, at 100 words a minute (mathematical
+  prose, read carefully; inline maths counts as words), plus 2 minutes per display equation;
+* **code**: 1.5 minutes per code cell (read it, run it, look at the output) plus 1 minute per
+  10 lines of code in it;
+* **widgets**: 3 minutes per live widget (move its controls, read the readouts);
+* **exercises**, tried before opening the solution, by the size of the solution: 5 minutes when
+  it has at most 3 lines of code, 10 minutes for 4-8 lines, 15 minutes for more, and 15 minutes
+  for a derivation (an exercise that says "derive", or a solution with a display equation); reading an exercise's statement, hint
+  and solution is included. An exercise whose solution runs for a while adds its measured
+  running time (the "(at most N s on 2 cores)" quoted in the exercise; README, the rule).
+
+The total is rounded to the nearest 5 minutes. ``python tests/study_times.py`` prints the parts
+and the total of every notebook, and the time each one states; tests/test_readme.py checks that
+every stated time is within ``MARGIN`` of the rule's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WORDS_PER_MINUTE = 100
+PER_EQUATION = 2.0
+PER_CELL, PER_TEN_LINES = 1.5, 1.0
+PER_WIDGET = 3.0
+EXERCISE_MINUTES = ((3, 5.0), (8, 10.0), (None, 15.0))   # (most code lines, minutes)
+DERIVATION_MINUTES = 15.0
+# A stated time passes if it is within this fraction of the rule's (or 5 minutes, if more).
+MARGIN = 0.15
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+EXERCISES = re.compile(r"^#+\s.*exercises", re.IGNORECASE | re.MULTILINE)
+EXERCISE_ITEM = re.compile(r"^\*\*\d+\.", re.MULTILINE)
+DETAILS = re.compile(r"<details>(.*?)</details>", re.DOTALL)
+DISPLAY = re.compile(r"\$\$.*?\$\$", re.DOTALL)
+CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.DOTALL)
+RUNNING = re.compile(r"at most (\d+) s on 2 cores")
+
+
+def _source(cell) -> str:
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _code_lines(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+def exercise_minutes(statement_and_details: str) -> tuple[float, float]:
+    """(minutes by size, measured running minutes) of one exercise's statement and its details."""
+    solutions = [d for d in DETAILS.findall(statement_and_details) if "Solution" in d[:80]]
+    solution = "\n".join(solutions)
+    running = sum(int(s) for s in RUNNING.findall(statement_and_details)) / 60
+    statement = DETAILS.sub(" ", statement_and_details)
+    if DISPLAY.search(solution) or re.search(r"\bderive\b", statement, re.IGNORECASE):
+        return DERIVATION_MINUTES, running
+    lines = sum(_code_lines(block) for block in CODE_BLOCK.findall(solution))
+    for most, minutes in EXERCISE_MINUTES:
+        if most is None or lines <= most:
+            return minutes, running
+    raise AssertionError("unreachable")
+
+
+def estimate(path: Path) -> dict:
+    """The rule's parts for one notebook, in minutes, and their total rounded to 5 minutes."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    start = next((i for i, c in enumerate(cells)
+                  if c["cell_type"] == "markdown" and EXERCISES.search(_source(c))), len(cells))
+    lesson_md = []
+    for cell in cells[:start]:
+        if cell["cell_type"] == "markdown":
+            lesson_md.append(_source(cell))
+    head, _, tail = _source(cells[start]).partition("## Exercises") if start < len(cells) else ("", "", "")
+    lesson_md.append(head)
+    prose = DETAILS.sub(" ", "\n".join(lesson_md))
+    equations = len(DISPLAY.findall(prose))
+    words = len(DISPLAY.sub(" ", prose).split())
+    code = [c for c in cells if c["cell_type"] == "code"
+            and "check" not in c.get("metadata", {}).get("tags", [])]
+    lines = sum(_code_lines(_source(c)) for c in code)
+    widgets = sum(WIDGET_VIEW in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+    exercise_text = "\n".join([tail] + [_source(c) for c in cells[start + 1:] if c["cell_type"] == "markdown"])
+    items = EXERCISE_ITEM.split(exercise_text)[1:]
+    sizes = [exercise_minutes(item) for item in items]
+    parts = {
+        "reading": words / WORDS_PER_MINUTE + PER_EQUATION * equations,
+        "code": PER_CELL * len(code) + PER_TEN_LINES * lines / 10,
+        "widgets": PER_WIDGET * widgets,
+        "exercises": sum(size for size, _ in sizes),
+        "running": sum(run for _, run in sizes),
+    }
+    total = sum(parts.values())
+    return {"words": words, "equations": equations, "cells": len(code), "lines": lines,
+            "widgets": widgets, "exercises": len(items), "parts": parts,
+            "minutes": int(5 * round(total / 5))}
+
+
+def stated_minutes(path: Path) -> int | None:
+    """The working time a notebook states in its introduction (before its first code cell)."""
+    intro = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "code":
+            break
+        intro.append(_source(cell))
+    match = re.search(r"time[^\n]*?(\d+)\s*min", "\n".join(intro), re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def agrees(stated: int, rule: int) -> bool:
+    return abs(stated - rule) <= max(5, MARGIN * rule)
+
+
+def main() -> int:
+    total = 0
+    print(f"{'notebook':28s} {'words':>5s} {'eqs':>3s} {'cells':>5s} {'lines':>5s} {'ex':>3s}  "
+          f"{'read':>5s} {'code':>5s} {'widg':>5s} {'exer':>5s} {'run':>4s}  {'rule':>4s} {'stated':>6s}")
+    for path in sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        e, stated = estimate(path), stated_minutes(path)
+        p = e["parts"]
+        total += e["minutes"]
+        print(f"{path.name:28s} {e['words']:5d} {e['equations']:3d} {e['cells']:5d} {e['lines']:5d} "
+              f"{e['exercises']:3d}  {p['reading']:5.1f} {p['code']:5.1f} {p['widgets']:5.1f} "
+              f"{p['exercises']:5.1f} {p['running']:4.1f}  {e['minutes']:4d} {stated!s:>6s}"
+              f"{'' if stated is not None and agrees(stated, e['minutes']) else '  <- disagrees'}")
+    print(f"total by the rule: {total} min ({total / 60:.1f} h)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
