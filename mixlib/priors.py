@@ -22,11 +22,14 @@ import numpy as np
 from scipy.special import gammaln
 
 from ._checks import as_data, check_int
+from ._scaling import column_centres_and_spreads
 from .params import check_params
 
 # mclust's priorControl() defaults (its defaultPrior; Fraley and Raftery 2007), for d = 1.
 DEFAULT_SHRINKAGE = 0.01
 DEFAULT_DOF = 3.0  # d + 2
+_TINY = float(np.finfo(np.float64).tiny)
+_HUGE = float(np.finfo(np.float64).max)
 
 
 def _check_hyper(value, name, minimum, strict=True):
@@ -103,10 +106,19 @@ class ConjugatePrior:
         """
         x = as_data(x, min_points=2)
         k = check_int(k, "k", 1)
-        variance = float(np.var(x, ddof=1))
-        if not variance > 0:
+        if x.min() == x.max():
             raise ValueError("x: all values are identical, so there is no spread for the prior")
-        return cls(float(np.mean(x)), DEFAULT_SHRINKAGE, DEFAULT_DOF, variance / k**2)
+        # range-safe mean and spread (np.var squares the data: 0 at 1e-200, inf at 1e200)
+        centre, spread = column_centres_and_spreads(x[:, None])
+        sd = float(spread[0]) * np.sqrt(x.size / (x.size - 1.0))  # R's n - 1 divisor
+        with np.errstate(over="ignore", under="ignore"):
+            scale = (sd / k) ** 2
+        if not _TINY <= scale <= _HUGE:
+            raise ValueError(
+                f"x: its sd ({sd:.3g}) squared is outside the range of floats, so the default "
+                "prior's scale var(x) / k^2 (a variance) cannot be represented; rescale x "
+                "(for example to units near 1)")
+        return cls(float(centre[0]), DEFAULT_SHRINKAGE, DEFAULT_DOF, scale)
 
     def log_density(self, params, *, equal_sds=False) -> float:
         """Log prior density of ``params`` with respect to (means, variances, weights).
@@ -140,8 +152,9 @@ class ConjugatePrior:
         >>> ConjugatePrior(10.0, 0.01, 3.0, 4.0).standardised(8.0, 2.0).scale
         1.0
         """
-        return ConjugatePrior((self.mean - centre) / spread, self.shrinkage, self.dof,
-                              self.scale / spread**2, self.dirichlet)
+        # each ratio taken before any difference or square, so none overflows
+        return ConjugatePrior(self.mean / spread - centre / spread, self.shrinkage, self.dof,
+                              (np.sqrt(self.scale) / spread) ** 2, self.dirichlet)
 
 
 def log_jacobian(spread, k, equal_sds=False) -> float:
@@ -189,15 +202,18 @@ def log_prior_density(prior, weights, means, sds, equal_sds):
     -1.9189
     """
     k = len(means)
-    variances = np.square(sds)
+    # in log sds and ratios, never sds squared: sd 1e-200 squares to 0 (log 0, 0 / 0)
+    log_sds = np.log(sds)
     kappa, nu, varsigma2 = prior.shrinkage, prior.dof, prior.scale
-    # mu_k | sigma_k^2 ~ N(mean, sigma_k^2 / kappa)
-    log_normal = np.sum(-0.5 * np.log(2 * np.pi * variances / kappa)
-                        - kappa * (means - prior.mean) ** 2 / (2 * variances))
-    # sigma^2 ~ InverseGamma(nu / 2, varsigma2 / 2): once per variance
-    ig = variances[:1] if equal_sds else variances
-    log_ig = np.sum(0.5 * nu * np.log(0.5 * varsigma2) - gammaln(0.5 * nu)
-                    - (0.5 * nu + 1) * np.log(ig) - 0.5 * varsigma2 / ig)
+    with np.errstate(over="ignore"):
+        # mu_k | sigma_k^2 ~ N(mean, sigma_k^2 / kappa)
+        gaps = (0.5 * means - 0.5 * prior.mean) / sds  # halves: means - mean cannot overflow
+        log_normal = np.sum(-0.5 * np.log(2 * np.pi / kappa) - log_sds
+                            - 2.0 * kappa * gaps ** 2)
+        # sigma^2 ~ InverseGamma(nu / 2, varsigma2 / 2): once per variance
+        ig = slice(0, 1) if equal_sds else slice(None)
+        log_ig = np.sum(0.5 * nu * np.log(0.5 * varsigma2) - gammaln(0.5 * nu)
+                        - (nu + 2) * log_sds[ig] - 0.5 * (np.sqrt(varsigma2) / sds[ig]) ** 2)
     alpha = prior.dirichlet
     log_dirichlet = gammaln(k * alpha) - k * gammaln(alpha)
     if alpha != 1.0:
@@ -268,11 +284,52 @@ def check_prior(prior, x, k) -> ConjugatePrior | None:
     >>> check_prior(None, np.zeros(3), 2) is None
     True
     """
-    if prior is None or isinstance(prior, ConjugatePrior):
-        return prior
+    if prior is None:
+        return None
+    if isinstance(prior, ConjugatePrior):
+        return check_prior_against_data(prior, x)
     if isinstance(prior, str):
         if prior != "default":
             raise ValueError(f"prior: expected None, 'default' or a ConjugatePrior, got {prior!r}")
         return ConjugatePrior.default(x, k)
     raise TypeError(
         f"prior: expected None, 'default' or a ConjugatePrior, got {type(prior).__name__}")
+
+
+# In the data's standardised units, a prior mean this many sds from the data's centre or a
+# scale this far from the data's variance would overflow the posterior mode's squares.
+_FARTHEST_MEAN = 1e100
+_SCALE_RANGE = (1e-200, 1e200)
+
+
+def check_prior_against_data(prior, x) -> ConjugatePrior:
+    """``prior`` if its hyperparameters are within reach of the data ``x``, else a ValueError
+    naming ``prior``: fits run in the data's standardised units, where a prior mean 1e300 data
+    sds away or a scale 1e-300 times the data's variance overflows the posterior mode.
+
+    Examples
+    --------
+    >>> check_prior_against_data(ConjugatePrior(1e300, 0.01, 3.0, 1.0), np.array([0.0, 1.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: prior: its mean 1e+300 lies 2e+300 data sds from the data's centre 0.5: too far for the posterior mode's arithmetic (at most 1e+100); choose a prior mean within reach of the data
+    """
+    from ._scaling import Scaling  # here: _scaling imports the params modules lazily too
+
+    scaling = Scaling.of(x)
+    with np.errstate(over="ignore"):
+        gap = abs(prior.mean / scaling.scale - scaling.centre / scaling.scale)
+        reach = gap * np.sqrt(max(prior.shrinkage, 1.0))
+    if not reach <= _FARTHEST_MEAN:
+        raise ValueError(
+            f"prior: its mean {prior.mean:.3g} lies {gap:.3g} data sds from the data's "
+            f"centre {scaling.centre:.3g}: too far for the posterior mode's arithmetic (at most "
+            f"{_FARTHEST_MEAN:.3g}); choose a prior mean within reach of the data")
+    log_ratio = np.log(prior.scale) - 2.0 * np.log(scaling.scale)
+    low, high = _SCALE_RANGE
+    if not np.log(low) <= log_ratio <= np.log(high):
+        raise ValueError(
+            f"prior: its scale {prior.scale:.3g} is 10^{log_ratio / np.log(10):.0f} times the "
+            f"data's variance, outside [{low:.3g}, {high:.3g}]; choose a scale (a variance) in "
+            "the data's units")
+    return prior

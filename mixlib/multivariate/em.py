@@ -11,12 +11,11 @@ import warnings
 
 import numpy as np
 
-from .._checks import as_points, as_rng, check_int, check_positive_float
-from .._degeneracy import warn_if_degenerate
+from .._checks import as_points, as_rng, check_int, check_k_and_init, check_positive_float
+from .._degeneracy import covariance_degeneracies, warn_if_degenerate
+from .._scaling import VARIANCE_FLOOR, PointScaling
 from ..density import normalise_rows_in_place
 from ..result import ConvergenceWarning, FitResult
-from ._degeneracy import VARIANCE_FLOOR, degeneracies
-from ._scaling import MultivariateScaling
 from .covariance import check_covariance_type, weighted_covariances
 from .density import component_log_terms
 from .params import MultivariateParams, check_params
@@ -109,13 +108,13 @@ def em_step(X, params, covariance="full") -> MultivariateParams:
     params = check_params(params)
     covariance = check_covariance_type(covariance)
     X = _check_data(X, params)
-    scaling = MultivariateScaling.of(X)
-    start = scaling.params_to_std(params)
+    scaling = PointScaling.of(X, common=covariance == "spherical")
+    start = scaling.params_to_std(params, "params")
     xt = np.ascontiguousarray(scaling.standardise(X).T)
     ws = _Workspace(params.k, params.d, X.shape[0])
     resp, _ = _e_step(xt, start.weights, start.means, start.cholesky, ws)
     weights, means, covariances, _ = _m_step(xt, resp, covariance, ws)
-    return scaling.params_from_std(MultivariateParams(weights, means, covariances))
+    return scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
 
 
 def _run_em(xt, start, covariance, tol, max_iter):
@@ -150,31 +149,23 @@ def _check_fit_data(X, k):
     return X
 
 
-def _check_init(init, k):
-    if init is None:
-        return check_int(k, "k", 1)
-    check_params(init, "init")
-    if k != 2 and check_int(k, "k", 1) != init.k:
-        raise ValueError(
-            f"k: is {k} but init has {init.k} components; pass one of them (k is taken from init)"
-        )
-    return init.k
-
-
-def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
+def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
            rng=None) -> FitResult:
     """Fit a multivariate Gaussian mixture by EM until the log-likelihood stops improving.
 
     Parameters
     ----------
     X : array-like (n, d), n points in d dimensions, at least ``k`` distinct points, no constant
-        column
+        column. Columns may be in different units: full, diag and tied fits standardise each
+        column separately and are equivariant under ``X[:, j] -> a_j + b_j X[:, j]``; spherical
+        fits use one common scale (a sphere in one set of units is not a sphere in another).
     init : MultivariateParams or None
         The start. ``None``: equal weights, means at the data points at the ``(j + 0.5) / k``
         quantiles along the first principal axis, covariances ``cov(X) / k^2`` (see ``starts``),
         given the ``covariance`` structure.
-        With ``init``, ``k`` is taken from it (a different ``k`` other than the default raises).
-    k : int >= 1, number of components when ``init`` is None
+    k : int >= 1 or None
+        Number of components when ``init`` is None (``None``: 2). With ``init``, a ``k`` that
+        differs from ``init.k`` raises ``ValueError`` (as in the 1-D ``mixlib.fit_em``).
     covariance : "full", "diag", "spherical" or "tied" (see ``mixlib.multivariate.covariance``)
     tol : float > 0
         Stop when the change in mean log-likelihood per point between iterations is below ``tol``.
@@ -207,7 +198,7 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
     >>> fit.converged, np.sort(fit.params.means[:, 0]).round(1).tolist()
     (True, [-0.1, 5.0])
     """
-    k = _check_init(init, k)
+    k = check_k_and_init(init, k, MultivariateParams)
     covariance = check_covariance_type(covariance)
     X = _check_fit_data(X, k)
     if init is not None and init.d != X.shape[1]:
@@ -219,21 +210,27 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
     n_init = check_int(n_init, "n_init", 1)
     rng = as_rng(rng)
 
-    scaling = MultivariateScaling.of(X)
+    spherical = covariance == "spherical"
+    scaling = PointScaling.of(X, common=spherical)
     x_std = scaling.standardise(X)
-    if np.linalg.eigvalsh(x_std.T @ x_std / X.shape[0])[0] <= VARIANCE_FLOOR:
+    # (a spherical component cannot collapse onto a line, so only the other structures need
+    # data of full dimension; per-column scaling makes this the correlation matrix's test)
+    if not spherical and np.linalg.eigvalsh(x_std.T @ x_std / X.shape[0])[0] <= VARIANCE_FLOOR:
         raise ValueError("X: the points lie on a line or plane (their covariance is singular), "
                          "so a full-dimensional mixture cannot be fitted")
     xt = np.ascontiguousarray(x_std.T)
     best, best_rank = None, None
-    for start in starting_points(X, k, init, n_init, rng, covariance):
-        run = _run_em(xt, scaling.params_to_std(start), covariance, tol, max_iter)
-        problems = degeneracies(*run[0], X.shape[0], scaling.scale)
+    # starts are drawn from the standardised data, so they (and the fit) are equivariant too
+    init_std = None if init is None else scaling.params_to_std(init)
+    for start in starting_points(x_std, k, init_std, n_init, rng, covariance):
+        run = _run_em(xt, start, covariance, tol, max_iter)
+        problems = covariance_degeneracies(*run[0], X.shape[0],
+                                           lambda cov: cov * scaling._outer())
         rank = (not problems, run[1][-1])
         if best is None or rank > best_rank:
             best, best_rank, degenerate = run, rank, problems
     (weights, means, covariances), history, n_iter, converged = best
-    params = scaling.params_from_std(MultivariateParams(weights, means, covariances))
+    params = scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
     history = scaling.loglik_from_std(history)
     history.setflags(write=False)
     if converged:
