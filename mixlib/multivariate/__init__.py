@@ -22,7 +22,7 @@ from .clustering import (
     standardise,
 )
 from .covariance import COVARIANCE_TYPES, n_covariance_parameters, n_free_parameters
-from .criteria import aic, bic
+from .criteria import aic, bic, icl
 from .density import log_likelihood, logpdf, responsibilities
 from .em import em_step, fit_em
 from .params import MultivariateParams
@@ -36,6 +36,7 @@ __all__ = [
     "em_step",
     "fit_em",
     "hard_assignments",
+    "icl",
     "kmeans",
     "log_likelihood",
     "logpdf",
