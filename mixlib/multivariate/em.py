@@ -16,10 +16,11 @@ from .._degeneracy import covariance_degeneracies, warn_if_degenerate
 from .._scaling import VARIANCE_FLOOR, PointScaling
 from ..density import normalise_rows_in_place
 from ..result import ConvergenceWarning, FitResult
-from .covariance import check_covariance_type, weighted_covariances
+from .covariance import check_covariance_type, floor_eigenvalues, weighted_covariances
 from .density import component_log_terms
 from .params import MultivariateParams, check_params
-from .starts import starting_points
+from ..starts import INIT_METHODS
+from ..starts import multivariate_starting_points as starting_points
 
 # A component that owns no point would divide by zero in the M-step (as in mixlib.em).
 _MIN_COMPONENT_MASS = 10 * np.finfo(np.float64).eps
@@ -54,23 +55,6 @@ def _m_step(xt, resp, covariance, ws):
     covariances = floor_eigenvalues(
         weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch))
     return mass / mass.sum(), means, covariances, np.linalg.cholesky(covariances)
-
-
-def floor_eigenvalues(covariances):
-    """Covariances with every eigenvalue raised to at least ``VARIANCE_FLOOR``.
-
-    Clipping the eigenvalues (same eigenvectors) is the exact maximiser of the M-step's ``Q``
-    under the constraint, so EM still never lowers the likelihood when a component collapses;
-    fits that never reach the floor are untouched.
-    """
-    values, vectors = np.linalg.eigh(covariances)
-    low = values[:, 0] < VARIANCE_FLOOR
-    if low.any():
-        values = np.maximum(values[low], VARIANCE_FLOOR)
-        covariances = covariances.copy()
-        covariances[low] = (vectors[low] * values[:, None, :]) @ vectors[low].transpose(0, 2, 1)
-        covariances[low] = 0.5 * (covariances[low] + covariances[low].transpose(0, 2, 1))
-    return covariances
 
 
 def _check_data(X, params):
@@ -150,7 +134,7 @@ def _check_fit_data(X, k):
 
 
 def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
-           rng=None) -> FitResult:
+           rng=None, init_method="axis") -> FitResult:
     """Fit a multivariate Gaussian mixture by EM until the log-likelihood stops improving.
 
     Parameters
@@ -176,6 +160,10 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
         means at distinct data points drawn by ``rng``; the non-degenerate fit with the largest
         likelihood is kept (the best degenerate one only if every start degenerated).
     rng : None, int seed or numpy.random.Generator (only used when ``n_init > 1``)
+    init_method : "axis" or "kmeans"
+        "axis": the data-driven starts as above. "kmeans": each of them refined by Lloyd's
+        k-means (``mixlib.multivariate.kmeans``) on the standardised data, then weights,
+        means and covariances from the k-means clusters (scikit-learn's default start).
 
     Returns
     -------
@@ -209,6 +197,8 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     max_iter = check_int(max_iter, "max_iter", 1)
     n_init = check_int(n_init, "n_init", 1)
     rng = as_rng(rng)
+    if init_method not in INIT_METHODS:
+        raise ValueError(f"init_method: expected one of {INIT_METHODS}, got {init_method!r}")
 
     spherical = covariance == "spherical"
     scaling = PointScaling.of(X, common=spherical)
@@ -222,7 +212,7 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     best, best_rank = None, None
     # starts are drawn from the standardised data, so they (and the fit) are equivariant too
     init_std = None if init is None else scaling.params_to_std(init)
-    for start in starting_points(x_std, k, init_std, n_init, rng, covariance):
+    for start in starting_points(x_std, k, init_std, n_init, rng, covariance, init_method):
         run = _run_em(xt, start, covariance, tol, max_iter)
         problems = covariance_degeneracies(*run[0], X.shape[0],
                                            lambda cov: cov * scaling._outer())
