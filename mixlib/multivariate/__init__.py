@@ -26,16 +26,23 @@ from .criteria import aic, bic, icl
 from .density import log_likelihood, logpdf, responsibilities
 from .em import em_step, fit_em
 from .params import MultivariateParams
+from ..model_selection import MultivariateKChoice
+from ..model_selection import multivariate_choose_k as choose_k
+from ..model_selection import multivariate_held_out_log_likelihood as held_out_log_likelihood
+from ..sampling import multivariate_sample as sample
 
 __all__ = [
     "COVARIANCE_TYPES",
+    "MultivariateKChoice",
     "MultivariateParams",
     "aic",
     "assignment_uncertainty",
     "bic",
+    "choose_k",
     "em_step",
     "fit_em",
     "hard_assignments",
+    "held_out_log_likelihood",
     "icl",
     "kmeans",
     "log_likelihood",
@@ -43,6 +50,7 @@ __all__ = [
     "n_covariance_parameters",
     "n_free_parameters",
     "responsibilities",
+    "sample",
     "shared_spherical_em",
     "standardise",
 ]
