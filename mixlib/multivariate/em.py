@@ -15,6 +15,8 @@ from .._checks import as_points, as_rng, check_int, check_k_and_init, check_posi
 from .._degeneracy import covariance_degeneracies, warn_if_degenerate
 from .._scaling import VARIANCE_FLOOR, PointScaling
 from ..density import normalise_rows_in_place
+from ..priors import (check_multivariate_prior, multivariate_log_jacobian,
+                      multivariate_log_prior_density, multivariate_posterior_mode)
 from ..result import ConvergenceWarning, FitResult
 from .covariance import check_covariance_type, floor_eigenvalues, weighted_covariances
 from .density import component_log_terms
@@ -46,15 +48,22 @@ def _e_step(xt, weights, means, cholesky, ws):
     return terms, float(normalise_rows_in_place(terms, work=ws.work).sum())
 
 
-def _m_step(xt, resp, covariance, ws):
-    """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors."""
+def _m_step(xt, resp, covariance, ws, prior=None):
+    """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors;
+    with a prior (``MultivariateConjugatePrior`` in standardised units) the posterior mode."""
     mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
     # einsum, not np.dot: BLAS's threaded dot stalls on a busy machine (covariance.py)
     means = np.array([[np.einsum("i,i->", r, coordinate) for coordinate in xt]
                       for r in resp]) / mass[:, None]
-    covariances = floor_eigenvalues(
-        weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch))
-    return mass / mass.sum(), means, covariances, np.linalg.cholesky(covariances)
+    if prior is None:
+        weights = mass / mass.sum()
+        covariances = weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch)
+    else:
+        scatter = weighted_covariances(xt, resp, means, mass, "full",
+                                       scratch=ws.scratch) * mass[:, None, None]
+        weights, means, covariances = multivariate_posterior_mode(prior, mass, means, scatter)
+    covariances = floor_eigenvalues(covariances)
+    return weights, means, covariances, np.linalg.cholesky(covariances)
 
 
 def _check_data(X, params):
@@ -66,7 +75,7 @@ def _check_data(X, params):
     return X
 
 
-def em_step(X, params, covariance="full") -> MultivariateParams:
+def em_step(X, params, covariance="full", *, prior=None) -> MultivariateParams:
     """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update.
 
     Parameters
@@ -74,6 +83,7 @@ def em_step(X, params, covariance="full") -> MultivariateParams:
     X : array-like (n, d), at least ``params.k`` points
     params : MultivariateParams, the current parameters
     covariance : "full", "diag", "spherical" or "tied", the structure of the updated covariances
+    prior : None, "default" or MultivariateConjugatePrior, as in ``fit_em`` (MAP-EM step)
 
     Returns
     -------
@@ -92,34 +102,45 @@ def em_step(X, params, covariance="full") -> MultivariateParams:
     params = check_params(params)
     covariance = check_covariance_type(covariance)
     X = _check_data(X, params)
+    prior = check_multivariate_prior(prior, X, params.k, covariance)
     scaling = PointScaling.of(X, common=covariance == "spherical")
     start = scaling.params_to_std(params, "params")
     xt = np.ascontiguousarray(scaling.standardise(X).T)
     ws = _Workspace(params.k, params.d, X.shape[0])
     resp, _ = _e_step(xt, start.weights, start.means, start.cholesky, ws)
-    weights, means, covariances, _ = _m_step(xt, resp, covariance, ws)
+    weights, means, covariances, _ = _m_step(
+        xt, resp, covariance, ws,
+        None if prior is None else prior.standardised(scaling.centre, scaling.scale))
     return scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
 
 
-def _run_em(xt, start, covariance, tol, max_iter):
-    """EM on standardised data; returns ((weights, means, covariances), history, n_iter, converged)."""
+def _run_em(xt, start, covariance, tol, max_iter, prior=None):
+    """EM on standardised data; returns ((weights, means, covariances), history, n_iter,
+    converged, penalised history). With a prior (standardised units) the M-step is MAP and the
+    stopping rule is on log-likelihood + log prior."""
     d, n = xt.shape
     ws = _Workspace(start.k, d, n)
+
+    def log_prior(means, cholesky):
+        return 0.0 if prior is None else multivariate_log_prior_density(prior, means, cholesky)
+
     weights, means, covariances = start.weights, start.means, start.covariances
     resp, loglik = _e_step(xt, weights, means, start.cholesky, ws)
     history = [loglik]
+    penalised = [loglik + log_prior(means, start.cholesky)]
     converged = False
     n_iter = 0
     while n_iter < max_iter:
-        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws)
+        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws, prior)
         resp, new_loglik = _e_step(xt, weights, means, cholesky, ws)
         n_iter += 1
         history.append(new_loglik)
-        change, loglik = new_loglik - loglik, new_loglik
-        if abs(change) / n < tol:
+        penalised.append(new_loglik + log_prior(means, cholesky))
+        if abs(penalised[-1] - penalised[-2]) / n < tol:
             converged = True
             break
-    return (weights, means, covariances), np.array(history), n_iter, converged
+    return ((weights, means, covariances), np.array(history), n_iter, converged,
+            np.array(penalised))
 
 
 def _check_fit_data(X, k):
@@ -134,7 +155,7 @@ def _check_fit_data(X, k):
 
 
 def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
-           rng=None, init_method="axis") -> FitResult:
+           rng=None, init_method="axis", prior=None) -> FitResult:
     """Fit a multivariate Gaussian mixture by EM until the log-likelihood stops improving.
 
     Parameters
@@ -199,6 +220,7 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     rng = as_rng(rng)
     if init_method not in INIT_METHODS:
         raise ValueError(f"init_method: expected one of {INIT_METHODS}, got {init_method!r}")
+    prior = check_multivariate_prior(prior, X, k, covariance)
 
     spherical = covariance == "spherical"
     scaling = PointScaling.of(X, common=spherical)
@@ -212,19 +234,26 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     best, best_rank = None, None
     # starts are drawn from the standardised data, so they (and the fit) are equivariant too
     init_std = None if init is None else scaling.params_to_std(init)
+    prior_std = None if prior is None else prior.standardised(scaling.centre, scaling.scale)
     for start in starting_points(x_std, k, init_std, n_init, rng, covariance, init_method):
-        run = _run_em(xt, start, covariance, tol, max_iter)
+        run = _run_em(xt, start, covariance, tol, max_iter, prior_std)
         problems = covariance_degeneracies(*run[0], X.shape[0],
                                            lambda cov: cov * scaling._outer())
-        rank = (not problems, run[1][-1])
+        rank = (not problems, run[4][-1])
         if best is None or rank > best_rank:
             best, best_rank, degenerate = run, rank, problems
-    (weights, means, covariances), history, n_iter, converged = best
+    (weights, means, covariances), history, n_iter, converged, penalised = best
     params = scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
     history = scaling.loglik_from_std(history)
     history.setflags(write=False)
+    objective = "mean log-likelihood"
+    if prior is not None:
+        penalised = (scaling.loglik_from_std(penalised)
+                     + multivariate_log_jacobian(scaling.scale, k, covariance))
+        penalised.setflags(write=False)
+        objective = "mean penalised log-likelihood (log-likelihood + log prior)"
     if converged:
-        message = f"converged: mean log-likelihood changed by less than tol={tol:g} per point"
+        message = f"converged: {objective} changed by less than tol={tol:g} per point"
     else:
         message = f"stopped at max_iter={max_iter} before the change fell below tol={tol:g}"
         warnings.warn(f"fit_em: {message}; raise max_iter, loosen tol or try another start",
@@ -232,4 +261,5 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     message = warn_if_degenerate("fit_em", degenerate, message, advice=_ADVICE)
     return FitResult(params=params, log_likelihood=float(history[-1]), n_iter=n_iter,
                      converged=converged, message=message, history=history, nfev=None,
-                     method="EM", degenerate=degenerate)
+                     method="EM", degenerate=degenerate, prior=prior,
+                     penalised_history=None if prior is None else penalised)
