@@ -29,10 +29,12 @@ from .params import MultivariateParams
 from ..model_selection import MultivariateKChoice
 from ..model_selection import multivariate_choose_k as choose_k
 from ..model_selection import multivariate_held_out_log_likelihood as held_out_log_likelihood
+from ..priors import MultivariateConjugatePrior
 from ..sampling import multivariate_sample as sample
 
 __all__ = [
     "COVARIANCE_TYPES",
+    "MultivariateConjugatePrior",
     "MultivariateKChoice",
     "MultivariateParams",
     "aic",
