@@ -95,15 +95,17 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     total, n_degenerate, n_folds = _held_out(
         x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior,
         caller="held_out_log_likelihood")
+    _warn_degenerate_folds(n_degenerate, n_folds, k, "fit fewer components or raise min_sd")
+    return total
+
+
+def _warn_degenerate_folds(n_degenerate, n_folds, k, advice):
+    """One DegenerateFitWarning, at the caller's caller, when some fold fits degenerated."""
     if n_degenerate:
         warnings.warn(
             f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
-            "degenerate (see DegenerateFitWarning), so this score reflects collapsed components; "
-            "fit fewer components or raise min_sd",
-            DegenerateFitWarning,
-            stacklevel=2,
-        )
-    return total
+            f"degenerate (see DegenerateFitWarning), so this score reflects collapsed components; "
+            f"{advice}", DegenerateFitWarning, stacklevel=3)
 
 
 def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior=None, *, caller):
@@ -300,11 +302,8 @@ def multivariate_held_out_log_likelihood(X, k, *, covariance="full", n_folds=5, 
     total, n_degenerate, n_folds = _multivariate_held_out(
         X, k, covariance, n_folds, n_init, tol, max_iter, rng, init_method,
         caller="held_out_log_likelihood")
-    if n_degenerate:
-        warnings.warn(
-            f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
-            "degenerate (see DegenerateFitWarning), so this score reflects collapsed components",
-            DegenerateFitWarning, stacklevel=2)
+    _warn_degenerate_folds(n_degenerate, n_folds, k,
+                           "fit fewer components or a more constrained covariance")
     return total
 
 
