@@ -23,11 +23,21 @@ _TINY = float(np.finfo(np.float64).tiny)
 _HUGE = float(np.finfo(np.float64).max)
 
 
+def power_of_two_sizes(X: np.ndarray) -> np.ndarray:
+    """Per column, a power of two at least the largest ``|value|`` (1 for a column of zeros).
+
+    Dividing by a power of two is exact, so statistics of ``X / size`` times ``size`` (or
+    ``size**2``) are those of the plain formulas wherever these do not over- or underflow.
+    """
+    size = np.max(np.abs(X), axis=0)
+    return np.ldexp(1.0, np.frexp(np.where(size > 0, size, 1.0))[1])
+
+
 def column_centres_and_spreads(X: np.ndarray, name: str = "x"):
     """Per-column means and standard deviations of a (n, d) array, without overflow or underflow.
 
-    Each column is divided by its largest ``|value|`` first: the mean and the squares of data
-    near 1e160 overflow, and those of data near 1e-300 underflow to 0.
+    Each column is divided by a power of two near its largest ``|value|`` first: the mean and the
+    squares of data near 1e160 overflow, and those of data near 1e-300 underflow to 0.
 
     Returns
     -------
@@ -39,11 +49,10 @@ def column_centres_and_spreads(X: np.ndarray, name: str = "x"):
     >>> (c / [1e-300, 1e300]).round(12).tolist(), (s / [1e-300, 1e300]).round(12).tolist()
     ([2.0, 2.0], [1.0, 1.0])
     """
-    size = np.max(np.abs(X), axis=0)
-    safe = np.where(size > 0, size, 1.0)
+    safe = power_of_two_sizes(X)
     Y = X / safe
     centre = Y.mean(axis=0)
-    spread = (Y - centre).std(axis=0)
+    spread = Y.std(axis=0)
     return centre * safe, spread * safe
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from ._checks import as_data, check_int
-from ._scaling import column_centres_and_spreads
+from ._scaling import power_of_two_sizes
 from .params import check_params
 
 # mclust's priorControl() defaults (its defaultPrior; Fraley and Raftery 2007), for d = 1.
@@ -109,16 +109,17 @@ class ConjugatePrior:
         if x.min() == x.max():
             raise ValueError("x: all values are identical, so there is no spread for the prior")
         # range-safe mean and spread (np.var squares the data: 0 at 1e-200, inf at 1e200)
-        centre, spread = column_centres_and_spreads(x[:, None])
-        sd = float(spread[0]) * np.sqrt(x.size / (x.size - 1.0))  # R's n - 1 divisor
+        size = float(power_of_two_sizes(x[:, None])[0])
+        y = x / size
         with np.errstate(over="ignore", under="ignore"):
-            scale = (sd / k) ** 2
+            scale = float(np.var(y, ddof=1)) * size * size / k**2  # R's n - 1 divisor
         if not _TINY <= scale <= _HUGE:
+            sd = float(np.std(y, ddof=1)) * size
             raise ValueError(
                 f"x: its sd ({sd:.3g}) squared is outside the range of floats, so the default "
                 "prior's scale var(x) / k^2 (a variance) cannot be represented; rescale x "
                 "(for example to units near 1)")
-        return cls(float(centre[0]), DEFAULT_SHRINKAGE, DEFAULT_DOF, scale)
+        return cls(float(np.mean(y)) * size, DEFAULT_SHRINKAGE, DEFAULT_DOF, scale)
 
     def log_density(self, params, *, equal_sds=False) -> float:
         """Log prior density of ``params`` with respect to (means, variances, weights).

@@ -224,3 +224,24 @@ def test_multivariate_k_and_init_must_agree_as_in_1d():
     assert mv.fit_em(X, three).params.k == 3
     assert mv.fit_em(X, three, k=3).params.k == 3
     assert mv.fit_em(X).params.k == 2
+
+
+# ---- clustering helpers at the extremes -----------------------------------------------------------
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_kmeans_and_standardise_are_equivariant_at_extremes(scale):
+    X = two_clusters()
+    start = [[0.0, 0.0], [3.0, 2.0]]
+    centres, labels = mv.kmeans(X, start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        far_centres, far_labels = mv.kmeans(X * scale, np.array(start) * scale)
+        np.testing.assert_allclose(mv.standardise(X * scale), mv.standardise(X), rtol=1e-12)
+    np.testing.assert_array_equal(far_labels, labels)
+    np.testing.assert_allclose(far_centres / scale, centres, rtol=1e-12)
+
+
+def test_kmeans_labels_far_points_by_their_nearest_centre():
+    _, labels = mv.kmeans([[1e300, 0.0], [-1e300, 0.0], [0.0, 0.0]],
+                          [[1e300, 1e300], [-1e300, -1e300]])
+    assert labels[1] == 1  # every squared distance overflowed: argmin said 0
