@@ -132,3 +132,36 @@ def test_icl_is_defined_at_far_points():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mixlib.icl([0.0, 1e300], p) == np.inf
+
+
+# ---- reg_covar, as scikit-learn's ------------------------------------------------------------------
+
+@pytest.mark.parametrize("covariance", mv.COVARIANCE_TYPES)
+def test_reg_covar_matches_scikit_learn(covariance):
+    from sklearn.mixture import GaussianMixture
+
+    X = mv.sample(P, 300, rng=7) * [1.0, 30.0]
+    start = mv.fit_em(X, k=2, covariance=covariance, max_iter=2, tol=1e3).params
+    precisions = np.linalg.inv(start.covariances)
+    gm = GaussianMixture(2, covariance_type=covariance, reg_covar=0.5, tol=0.0, max_iter=20,
+                         weights_init=start.weights, means_init=start.means,
+                         precisions_init={"full": precisions, "tied": precisions[0],
+                                          "diag": np.diagonal(precisions, axis1=1, axis2=2),
+                                          "spherical": precisions[:, 0, 0]}[covariance])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gm.fit(X)
+        ours = mv.fit_em(X, start, covariance=covariance, reg_covar=0.5, max_iter=20, tol=1e-300)
+    np.testing.assert_allclose(ours.params.means, gm.means_, rtol=1e-8)
+    covs = {"full": gm.covariances_, "tied": np.repeat(gm.covariances_[None], 2, axis=0),
+            "diag": np.array([np.diag(c) for c in np.atleast_2d(gm.covariances_)]),
+            "spherical": np.array([c * np.eye(2) for c in np.atleast_1d(gm.covariances_)])}
+    np.testing.assert_allclose(ours.params.covariances, covs[covariance], rtol=1e-8)
+
+
+def test_reg_covar_rejects_bad_values():
+    X = mv.sample(P, 50, rng=0)
+    for bad, error in ((-1.0, ValueError), (np.nan, ValueError), ("1e-6", TypeError)):
+        with pytest.raises(error, match=r"^reg_covar: "):
+            mv.fit_em(X, reg_covar=bad)
+    assert mv.fit_em(X, reg_covar=0).params == mv.fit_em(X).params

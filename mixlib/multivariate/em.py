@@ -48,7 +48,7 @@ def _e_step(xt, weights, means, cholesky, ws):
     return terms, float(normalise_rows_in_place(terms, work=ws.work).sum())
 
 
-def _m_step(xt, resp, covariance, ws, prior=None):
+def _m_step(xt, resp, covariance, ws, prior=None, reg=None):
     """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors;
     with a prior (``MultivariateConjugatePrior`` in standardised units) the posterior mode."""
     mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
@@ -62,6 +62,8 @@ def _m_step(xt, resp, covariance, ws, prior=None):
         scatter = weighted_covariances(xt, resp, means, mass, "full",
                                        scratch=ws.scratch) * mass[:, None, None]
         weights, means, covariances = multivariate_posterior_mode(prior, mass, means, scatter)
+    if reg is not None:  # reg_covar, in standardised units: added to every diagonal
+        covariances = covariances + reg * np.eye(reg.size)
     covariances = floor_eigenvalues(covariances)
     return weights, means, covariances, np.linalg.cholesky(covariances)
 
@@ -75,7 +77,7 @@ def _check_data(X, params):
     return X
 
 
-def em_step(X, params, covariance="full", *, prior=None) -> MultivariateParams:
+def em_step(X, params, covariance="full", *, prior=None, reg_covar=0.0) -> MultivariateParams:
     """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update.
 
     Parameters
@@ -84,6 +86,7 @@ def em_step(X, params, covariance="full", *, prior=None) -> MultivariateParams:
     params : MultivariateParams, the current parameters
     covariance : "full", "diag", "spherical" or "tied", the structure of the updated covariances
     prior : None, "default" or MultivariateConjugatePrior, as in ``fit_em`` (MAP-EM step)
+    reg_covar : float >= 0, as in ``fit_em``
 
     Returns
     -------
@@ -110,11 +113,12 @@ def em_step(X, params, covariance="full", *, prior=None) -> MultivariateParams:
     resp, _ = _e_step(xt, start.weights, start.means, start.cholesky, ws)
     weights, means, covariances, _ = _m_step(
         xt, resp, covariance, ws,
-        None if prior is None else prior.standardised(scaling.centre, scaling.scale))
+        None if prior is None else prior.standardised(scaling.centre, scaling.scale),
+        _reg_std(_check_reg_covar(reg_covar), scaling))
     return scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
 
 
-def _run_em(xt, start, covariance, tol, max_iter, prior=None):
+def _run_em(xt, start, covariance, tol, max_iter, prior=None, reg=None):
     """EM on standardised data; returns ((weights, means, covariances), history, n_iter,
     converged, penalised history). With a prior (standardised units) the M-step is MAP and the
     stopping rule is on log-likelihood + log prior."""
@@ -131,7 +135,7 @@ def _run_em(xt, start, covariance, tol, max_iter, prior=None):
     converged = False
     n_iter = 0
     while n_iter < max_iter:
-        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws, prior)
+        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws, prior, reg)
         resp, new_loglik = _e_step(xt, weights, means, cholesky, ws)
         n_iter += 1
         history.append(new_loglik)
@@ -154,8 +158,20 @@ def _check_fit_data(X, k):
     return X
 
 
+def _check_reg_covar(reg_covar):
+    if isinstance(reg_covar, (int, float, np.integer, np.floating)) and not isinstance(
+            reg_covar, bool) and reg_covar == 0:
+        return 0.0
+    return check_positive_float(reg_covar, "reg_covar")
+
+
+def _reg_std(reg_covar, scaling):
+    """``reg_covar`` (data units squared) on each standardised coordinate's variance, or None."""
+    return None if reg_covar == 0 else reg_covar / scaling.scale**2
+
+
 def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
-           rng=None, init_method="axis", prior=None) -> FitResult:
+           rng=None, init_method="axis", prior=None, reg_covar=0.0) -> FitResult:
     """Fit a multivariate Gaussian mixture by EM until the log-likelihood stops improving.
 
     Parameters
@@ -221,6 +237,7 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     if init_method not in INIT_METHODS:
         raise ValueError(f"init_method: expected one of {INIT_METHODS}, got {init_method!r}")
     prior = check_multivariate_prior(prior, X, k, covariance)
+    reg_covar = _check_reg_covar(reg_covar)
 
     spherical = covariance == "spherical"
     scaling = PointScaling.of(X, common=spherical)
@@ -235,8 +252,9 @@ def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000
     # starts are drawn from the standardised data, so they (and the fit) are equivariant too
     init_std = None if init is None else scaling.params_to_std(init)
     prior_std = None if prior is None else prior.standardised(scaling.centre, scaling.scale)
+    reg = _reg_std(reg_covar, scaling)
     for start in starting_points(x_std, k, init_std, n_init, rng, covariance, init_method):
-        run = _run_em(xt, start, covariance, tol, max_iter, prior_std)
+        run = _run_em(xt, start, covariance, tol, max_iter, prior_std, reg)
         problems = covariance_degeneracies(*run[0], X.shape[0],
                                            lambda cov: cov * scaling._outer())
         rank = (not problems, run[4][-1])
