@@ -99,6 +99,7 @@ def test_far_points_get_minus_inf_and_defined_responsibilities():
     assert not np.isnan(uncertainty).any() and uncertainty[:3].tolist() == [0.0] * 3
     assert bic == np.inf
     assert mv.log_likelihood(FAR, p) == -np.inf
+    assert mv.aic(FAR, p) == np.inf and mv.icl(FAR, p) == np.inf
 
 
 def test_far_points_go_to_the_component_nearest_in_mahalanobis_distance():
