@@ -252,15 +252,19 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
             k=k, fit=fit, n_parameters=n_free_parameters(fit.params),
             log_likelihood=fit.log_likelihood, degenerate=problems, **scores,
         ))
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k}",
+                          "aic and bic set to inf, held_out to -inf where it applies")
+    return rows
+
+
+def _warn_degenerate_rows(rows, label, what_was_set):
+    """One DegenerateFitWarning from ``choose_k`` (at its caller) listing the degenerate rows."""
     flagged = [r for r in rows if r.degenerate]
     if flagged:
-        details = "; ".join(f"k={r.k}: {r.degenerate[0]}" for r in flagged)
+        details = "; ".join(f"{label(r)}: {r.degenerate[0]}" for r in flagged)
         warnings.warn(
             f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate, so no criterion can "
-            f"choose them (aic and bic set to inf, held_out to -inf where it applies): {details}",
-            DegenerateFitWarning, stacklevel=2,
-        )
-    return rows
+            f"choose them ({what_was_set}): {details}", DegenerateFitWarning, stacklevel=3)
 
 
 # ---- d dimensions ---------------------------------------------------------------------------------
@@ -425,11 +429,6 @@ def multivariate_choose_k(X, ks=range(1, 6), covariances=("full", "diag", "spher
                 k=k, covariance=covariance, fit=fit,
                 n_parameters=count(k, X.shape[1], covariance),
                 log_likelihood=fit.log_likelihood, degenerate=problems, **scores))
-    flagged = [r for r in rows if r.degenerate]
-    if flagged:
-        details = "; ".join(f"k={r.k} {r.covariance}: {r.degenerate[0]}" for r in flagged)
-        warnings.warn(
-            f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate, so no criterion can "
-            f"choose them (aic, bic and icl set to inf, held_out to -inf): {details}",
-            DegenerateFitWarning, stacklevel=2)
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k} {r.covariance}",
+                          "aic, bic and icl set to inf, held_out to -inf")
     return rows

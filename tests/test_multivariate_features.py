@@ -165,3 +165,13 @@ def test_reg_covar_rejects_bad_values():
         with pytest.raises(error, match=r"^reg_covar: "):
             mv.fit_em(X, reg_covar=bad)
     assert mv.fit_em(X, reg_covar=0).params == mv.fit_em(X).params
+
+
+def test_multivariate_held_out_warnings_point_at_the_caller():
+    X = mv.sample(P, 200, rng=8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mv.held_out_log_likelihood(X, 3, max_iter=2, n_folds=3, rng=0)
+        mv.choose_k(X, [3], ["full"], max_iter=2, n_folds=3, n_init=1)
+    messages = [w for w in caught if "fold fits" in str(w.message)]
+    assert len(messages) == 2 and all(w.filename == __file__ for w in messages)
