@@ -1,5 +1,12 @@
 """Gaussian mixtures in d dimensions: parameters, densities, EM, covariance structures, clustering.
 
+Also: ``sample``; ``choose_k`` and ``held_out_log_likelihood`` over K and covariance structures
+(AIC, BIC, ICL, held-out); MAP-EM with mclust's conjugate prior (``fit_em(..., prior="default")``,
+``MultivariateConjugatePrior``); a k-means start (``init_method="kmeans"``); ``reg_covar``. The
+scaling, degeneracy rules, criteria, starts and parameter classes are shared with the 1-D core
+(``mixlib._scaling``, ``mixlib._degeneracy``, ``mixlib.criteria``, ``mixlib.starts``,
+``mixlib.params``).
+
 The same care as the 1-D core (``mixlib``): validated immutable parameters, log space from
 Cholesky factors (never an inverse or a determinant), vectorised over points, and a ``fit_em``
 with the 1-D one's stopping rule, starts and warnings, returning a ``mixlib.FitResult``.
