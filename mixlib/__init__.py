@@ -14,7 +14,7 @@ True
 """
 
 from . import datasets
-from .criteria import aic, bic, n_free_parameters
+from .criteria import aic, bic, icl, n_free_parameters
 from .density import log_likelihood, logpdf, pdf, responsibilities
 from .direct import (
     StandardErrors,
@@ -51,6 +51,7 @@ __all__ = [
     "fit_em",
     "from_unconstrained",
     "held_out_log_likelihood",
+    "icl",
     "log_likelihood",
     "logpdf",
     "n_free_parameters",

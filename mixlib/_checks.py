@@ -152,12 +152,17 @@ def check_min_sd(min_sd, x=None):
     return None if min_sd is None else check_positive_float(min_sd, "min_sd")
 
 
-def check_k_and_init(init, k):
-    """The number of components, from ``init`` or ``k`` (default 2); they must agree."""
-    from .params import MixtureParams  # here, not at the top: params imports this module
+def check_k_and_init(init, k, params_class=None):
+    """The number of components, from ``init`` or ``k`` (default 2); they must agree.
 
-    if init is not None and not isinstance(init, MixtureParams):
-        raise TypeError(f"init: expected a MixtureParams or None, got {type(init).__name__}")
+    ``params_class``: what ``init`` must be (``MixtureParams`` unless given).
+    """
+    if params_class is None:
+        from .params import MixtureParams as params_class  # here: params imports this module
+
+    if init is not None and not isinstance(init, params_class):
+        raise TypeError(
+            f"init: expected a {params_class.__name__} or None, got {type(init).__name__}")
     if init is None:
         return 2 if k is None else check_int(k, "k", 1)
     if k is not None and check_int(k, "k", 1) != init.k:

@@ -62,6 +62,43 @@ def normalise_rows_in_place(a: np.ndarray, work=None) -> np.ndarray:
     return m
 
 
+def limit_responsibilities(log_distances, log_prefactors) -> np.ndarray:
+    """Responsibilities (K, m) of points too far from every component for their log terms to be
+    floats (each term's squared distance overflowed to ``-inf``).
+
+    As a point moves off to infinity, ``log w_k N(x | component k)`` is dominated by
+    ``-q_k / 2``, ``q_k`` its squared (Mahalanobis) distance to component k, and the
+    differences between components grow without bound: the responsibility tends to 1 for the
+    component with the smallest distance, which is the exact answer in floats at such points.
+    Exact ties share in proportion to ``exp(log_prefactors)`` (``w_k / sqrt(det Sigma_k)``).
+
+    Parameters
+    ----------
+    log_distances : (K, m) array, a log of each point's distance to each component (any
+        increasing function of it, the same for every component)
+    log_prefactors : (K,) array, ``log w_k - log sd_k`` (1-D) or ``log w_k - log det L_k``
+
+    Returns
+    -------
+    numpy.ndarray (K, m); each column sums to 1
+
+    Examples
+    --------
+    >>> limit_responsibilities(np.array([[700.0, 3.0], [710.0, 3.0]]), np.log([0.25, 0.75]))
+    array([[1.  , 0.25],
+           [0.  , 0.75]])
+    """
+    nearest = log_distances == log_distances.min(axis=0)
+    logs = np.where(nearest, np.asarray(log_prefactors, dtype=float)[:, None], -np.inf)
+    shares = np.exp(logs - logs.max(axis=0))
+    return shares / shares.sum(axis=0)
+
+
+def _far_columns(log_density) -> np.ndarray:
+    """Indices of points whose log-sum-exp failed (every term ``-inf``: NaN from -inf - -inf)."""
+    return np.flatnonzero(np.isnan(log_density) | (log_density == -np.inf))
+
+
 def _log_terms(x, params: MixtureParams) -> np.ndarray:
     return weighted_component_logpdf(
         x, np.log(params.weights), params.means, np.log(params.sds)
@@ -165,6 +202,8 @@ def responsibilities(x, params) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of shape (n, K): entry ``[i, k]`` is ``P(z_i = k | x_i)``; rows sum to 1.
+    Defined at every finite point: one so far out that every density underflows (some 1e154
+    sds away) belongs to the component it is nearest in sds (``limit_responsibilities``).
 
     Examples
     --------
@@ -173,6 +212,15 @@ def responsibilities(x, params) -> np.ndarray:
     [[0.5, 0.5]]
     """
     x = as_data(x)
-    a = _log_terms(x, check_params(params))
-    normalise_rows_in_place(a)
+    params = check_params(params)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = _log_terms(x, params)
+        far = _far_columns(normalise_rows_in_place(a))
+    if far.size:
+        # |x - mu| / sd from halves, so that x - mu itself cannot overflow
+        gaps = np.abs(0.5 * x[far] - 0.5 * params.means[:, None])
+        with np.errstate(divide="ignore"):
+            log_gaps = np.log(gaps) - np.log(params.sds)[:, None]
+        a[:, far] = limit_responsibilities(log_gaps,
+                                           np.log(params.weights) - np.log(params.sds))
     return a.T

@@ -128,16 +128,17 @@ def em_step(x, params, min_sd=None, *, equal_sds=False, prior=None) -> MixturePa
     params = check_params(params)
     x = as_data(x, min_points=params.k)
     min_sd = check_min_sd(min_sd, x)
-    floor = 1e-6 * float(np.std(x)) if min_sd is None else min_sd
-    if not floor > 0:
-        raise ValueError("x: all values are identical, so there is no spread for the sd floor")
+    # the M-step on standardised data, with fit_em's floor: data near 1e8, 1e-200 or 1e200 keep
+    # their digits and no square over- or underflows
+    # (identical values with an explicit floor: the floor is the only spread there is)
+    scaling = (Scaling(float(x[0]), min_sd, x.size) if min_sd is not None and x.min() == x.max()
+               else Scaling.of(x))
     prior = check_prior(prior, x, params.k)
     resp, _ = _e_step(x, params.weights, params.means, params.sds)
-    # M-step on centred data: data at 1e8 with a tiny spread keep their digits in the means
-    centre = float(np.median(x))
-    weights, means, sds = _m_step(x - centre, resp, floor, equal_sds=bool(equal_sds),
-                                  prior=None if prior is None else prior.standardised(centre, 1.0))
-    return MixtureParams(weights, means + centre, sds)
+    weights, means, sds = _m_step(
+        scaling.standardise(x), resp, scaling.min_sd_std(min_sd), equal_sds=bool(equal_sds),
+        prior=None if prior is None else prior.standardised(scaling.centre, scaling.scale))
+    return scaling.params_from_std(MixtureParams(weights, means, sds))
 
 
 def _run_em(x_std, start, tol, max_iter, floor, report, equal_sds=False, prior=None):

@@ -95,15 +95,17 @@ def held_out_log_likelihood(x, k, *, n_folds=5, n_init=1, min_sd=None, tol=1e-8,
     total, n_degenerate, n_folds = _held_out(
         x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior,
         caller="held_out_log_likelihood")
+    _warn_degenerate_folds(n_degenerate, n_folds, k, "fit fewer components or raise min_sd")
+    return total
+
+
+def _warn_degenerate_folds(n_degenerate, n_folds, k, advice):
+    """One DegenerateFitWarning, at the caller's caller, when some fold fits degenerated."""
     if n_degenerate:
         warnings.warn(
             f"held_out_log_likelihood: {n_degenerate} of {n_folds} fold fits with k={k} were "
-            "degenerate (see DegenerateFitWarning), so this score reflects collapsed components; "
-            "fit fewer components or raise min_sd",
-            DegenerateFitWarning,
-            stacklevel=2,
-        )
-    return total
+            f"degenerate (see DegenerateFitWarning), so this score reflects collapsed components; "
+            f"{advice}", DegenerateFitWarning, stacklevel=3)
 
 
 def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior=None, *, caller):
@@ -113,29 +115,43 @@ def _held_out(x, k, n_folds, n_init, min_sd, tol, max_iter, rng, prior=None, *, 
     """
     x = as_data(x)
     k = check_int(k, "k", 1)
+    return _cross_validate(
+        x, n_folds, rng, "x", caller, max_iter,
+        lambda train, rng: fit_em(train, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
+                                  max_iter=max_iter, rng=rng, prior=prior),
+        log_likelihood)
+
+
+def _cross_validate(data, n_folds, rng, name, caller, max_iter, fit, score):
+    """K-fold cross-validation of ``fit(train, rng) -> FitResult`` scored by
+    ``score(test, params)``, for 1-D and d-D data alike (folds split the first axis).
+
+    Returns the held-out total, the count of degenerate fold fits and the number of folds; warns
+    (as ``caller``, at the caller's caller) when fold fits stopped at ``max_iter``.
+    """
     rng = as_rng(rng)
-    if isinstance(n_folds, int) and not isinstance(n_folds, bool) and x.size < n_folds:
+    n = data.shape[0]
+    if isinstance(n_folds, int) and not isinstance(n_folds, bool) and n < n_folds:
         raise ValueError(
-            f"n_folds: {n_folds} folds need at least {n_folds} points, but x has only {x.size}"
+            f"n_folds: {n_folds} folds need at least {n_folds} points, but {name} has only {n}"
         )
-    folds = fold_indices(x.size, n_folds, rng)
+    folds = fold_indices(n, n_folds, rng)
     total = 0.0
     n_unconverged = n_degenerate = 0
     for fold in folds:
-        train = np.delete(x, fold)
+        train = np.delete(data, fold, axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", DegenerateFitWarning)
-            fit = fit_em(train, k=k, n_init=n_init, min_sd=min_sd, tol=tol,
-                         max_iter=max_iter, rng=rng, prior=prior)
-        n_unconverged += not fit.converged
-        n_degenerate += bool(fit.degenerate)
-        total += log_likelihood(x[fold], fit.params)
+            result = fit(train, rng)
+        n_unconverged += not result.converged
+        n_degenerate += bool(result.degenerate)
+        total += score(data[fold], result.params)
     if n_unconverged:
         warnings.warn(
             f"{caller}: {n_unconverged} of {len(folds)} fold fits stopped at "
             f"max_iter={max_iter}; raise max_iter or loosen tol",
-            ConvergenceWarning, stacklevel=3,
+            ConvergenceWarning, stacklevel=4,
         )
     return float(total), n_degenerate, len(folds)
 
@@ -236,12 +252,183 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
             k=k, fit=fit, n_parameters=n_free_parameters(fit.params),
             log_likelihood=fit.log_likelihood, degenerate=problems, **scores,
         ))
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k}",
+                          "aic and bic set to inf, held_out to -inf where it applies")
+    return rows
+
+
+def _warn_degenerate_rows(rows, label, what_was_set):
+    """One DegenerateFitWarning from ``choose_k`` (at its caller) listing the degenerate rows."""
     flagged = [r for r in rows if r.degenerate]
     if flagged:
-        details = "; ".join(f"k={r.k}: {r.degenerate[0]}" for r in flagged)
+        details = "; ".join(f"{label(r)}: {r.degenerate[0]}" for r in flagged)
         warnings.warn(
             f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate, so no criterion can "
-            f"choose them (aic and bic set to inf, held_out to -inf where it applies): {details}",
-            DegenerateFitWarning, stacklevel=2,
-        )
+            f"choose them ({what_was_set}): {details}", DegenerateFitWarning, stacklevel=3)
+
+
+# ---- d dimensions ---------------------------------------------------------------------------------
+
+def multivariate_held_out_log_likelihood(X, k, *, covariance="full", n_folds=5, n_init=1,
+                                         tol=1e-8, max_iter=10_000, rng=None,
+                                         init_method="axis") -> float:
+    """K-fold cross-validated log-likelihood of a d-D mixture fitted by EM
+    (``mixlib.multivariate.held_out_log_likelihood``): the 1-D ``held_out_log_likelihood`` for
+    points ``X`` (n, d) and a covariance structure.
+
+    Parameters
+    ----------
+    X : array-like (n, d)
+    k : int >= 1, the number of components
+    covariance : "full", "diag", "spherical" or "tied"
+    n_folds : int >= 2
+    n_init, tol, max_iter, init_method : passed to ``mixlib.multivariate.fit_em`` for every fold
+    rng : None, int seed or numpy.random.Generator; draws the folds, then the random starts
+
+    Returns
+    -------
+    float (larger is better)
+
+    Warns
+    -----
+    ConvergenceWarning, once, if some fold's fit stopped at ``max_iter``; DegenerateFitWarning,
+    once, if some fold's fit was degenerate.
+
+    Examples
+    --------
+    >>> from mixlib import multivariate as mv
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (100, 2)), rng.normal(5, 1, (100, 2))]
+    >>> one = mv.held_out_log_likelihood(X, 1, rng=0)
+    >>> bool(mv.held_out_log_likelihood(X, 2, rng=0) > one)
+    True
+    """
+    total, n_degenerate, n_folds = _multivariate_held_out(
+        X, k, covariance, n_folds, n_init, tol, max_iter, rng, init_method,
+        caller="held_out_log_likelihood")
+    _warn_degenerate_folds(n_degenerate, n_folds, k,
+                           "fit fewer components or a more constrained covariance")
+    return total
+
+
+def _multivariate_held_out(X, k, covariance, n_folds, n_init, tol, max_iter, rng, init_method,
+                           *, caller):
+    from ._checks import as_points
+    from .multivariate.covariance import check_covariance_type
+    from .multivariate.density import log_likelihood as mv_log_likelihood
+    from .multivariate.em import fit_em as mv_fit_em
+
+    X = as_points(X)
+    k = check_int(k, "k", 1)
+    covariance = check_covariance_type(covariance)
+    return _cross_validate(
+        X, n_folds, rng, "X", caller, max_iter,
+        lambda train, rng: mv_fit_em(train, k=k, covariance=covariance, n_init=n_init, tol=tol,
+                                     max_iter=max_iter, rng=rng, init_method=init_method),
+        mv_log_likelihood)
+
+
+@dataclass(frozen=True)
+class MultivariateKChoice:
+    """One row of ``mixlib.multivariate.choose_k``: a fit with ``k`` components and a covariance
+    structure, and its criteria.
+
+    Attributes
+    ----------
+    k : int; covariance : str
+    fit : FitResult, the EM fit to all the data (best of ``n_init`` starts)
+    n_parameters : int, free parameters (``mixlib.multivariate.n_free_parameters``)
+    log_likelihood : float
+    aic, bic, icl : float, smaller is better; ``inf`` when the fit is degenerate
+    held_out : float, larger is better; ``-inf`` when the fit or a fold's fit is degenerate
+    degenerate : tuple of str, why a row's criteria were set to the worst value (empty if usable)
+    """
+
+    k: int
+    covariance: str
+    fit: FitResult
+    n_parameters: int
+    log_likelihood: float
+    aic: float
+    bic: float
+    icl: float
+    held_out: float
+    degenerate: tuple = ()
+
+
+def multivariate_choose_k(X, ks=range(1, 6), covariances=("full", "diag", "spherical", "tied"),
+                          *, n_init=5, n_folds=5, tol=1e-8, max_iter=10_000, rng=0,
+                          init_method="axis", held_out=True) -> list[MultivariateKChoice]:
+    """Fit every K in ``ks`` with every covariance structure by EM and score each fit by its
+    log-likelihood, AIC, BIC, ICL and held-out log-likelihood (``mixlib.multivariate.choose_k``;
+    the d-D ``mixlib.choose_k``, with mclust's grid of models over structures).
+
+    Each row's fit is ``mixlib.multivariate.fit_em(X, k=k, covariance=covariance,
+    n_init=n_init, tol=tol, max_iter=max_iter, rng=rng, init_method=init_method)``, with the same
+    integer seed for every row, so any row can be reproduced on its own. A degenerate fit gets
+    ``aic = bic = icl = inf`` and ``held_out = -inf`` (as in ``mixlib.choose_k``).
+
+    Parameters
+    ----------
+    X : array-like (n, d)
+    ks : iterable of ints >= 1
+    covariances : iterable of covariance structure names
+    n_init, tol, max_iter, init_method : passed to ``fit_em``
+    n_folds : int >= 2, folds for the held-out log-likelihood
+    rng : int >= 0, the seed of every fit and of the folds
+    held_out : bool, compute the held-out score (``n_folds`` more fits per row); ``False`` leaves
+        it NaN
+
+    Returns
+    -------
+    list of MultivariateKChoice, K varying fastest within each structure's block
+
+    Examples
+    --------
+    >>> from mixlib import multivariate as mv
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (150, 2)), rng.normal(5, 1, (150, 2))]
+    >>> rows = mv.choose_k(X, [1, 2, 3], ["full", "spherical"], n_init=2, held_out=False)
+    >>> best = min(rows, key=lambda r: r.bic)
+    >>> best.k, min(rows, key=lambda r: r.icl).k
+    (2, 2)
+    """
+    from ._checks import as_points
+    from .criteria import multivariate_aic, multivariate_bic, multivariate_icl
+    from .multivariate.covariance import check_covariance_type, n_free_parameters as count
+    from .multivariate.em import fit_em as mv_fit_em
+
+    X = as_points(X)
+    rng = check_int(rng, "rng", 0)
+    covariances = [check_covariance_type(c) for c in covariances]
+    ks = [check_int(k, "k", 1) for k in ks]
+    rows = []
+    for covariance in covariances:
+        for k in ks:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateFitWarning)
+                fit = mv_fit_em(X, k=k, covariance=covariance, n_init=n_init, tol=tol,
+                                max_iter=max_iter, rng=rng, init_method=init_method)
+            score, n_degenerate, n_folds_used = (np.nan, 0, 0)
+            if held_out:
+                score, n_degenerate, n_folds_used = _multivariate_held_out(
+                    X, k, covariance, n_folds, n_init, tol, max_iter, rng, init_method,
+                    caller=f"choose_k: k={k}, covariance={covariance!r}")
+            scores = {"aic": multivariate_aic(X, fit.params, covariance),
+                      "bic": multivariate_bic(X, fit.params, covariance),
+                      "icl": multivariate_icl(X, fit.params, covariance), "held_out": score}
+            problems = ()
+            if fit.degenerate:
+                problems = fit.degenerate
+                scores = {"aic": np.inf, "bic": np.inf, "icl": np.inf,
+                          "held_out": -np.inf if held_out else np.nan}
+            elif n_degenerate:
+                problems = (f"{n_degenerate} of {n_folds_used} fold fits were degenerate",)
+                scores["held_out"] = -np.inf
+            rows.append(MultivariateKChoice(
+                k=k, covariance=covariance, fit=fit,
+                n_parameters=count(k, X.shape[1], covariance),
+                log_likelihood=fit.log_likelihood, degenerate=problems, **scores))
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k} {r.covariance}",
+                          "aic, bic and icl set to inf, held_out to -inf")
     return rows

@@ -47,8 +47,9 @@ class FitResult:
         ``message`` and in the ``DegenerateFitWarning`` the fitter raised.
     equal_sds : bool
         Whether the fit constrained all components to one common sd.
-    prior : mixlib.priors.ConjugatePrior or None
-        The prior of a MAP fit (``fit_em(..., prior=...)``); ``None`` for maximum likelihood.
+    prior : mixlib.priors.ConjugatePrior, MultivariateConjugatePrior or None
+        The prior of a MAP fit (``fit_em(..., prior=...)``, 1-D or d-D); ``None`` for maximum
+        likelihood.
     penalised_history : numpy.ndarray or None
         With a prior: log-likelihood + log prior at the start and after each iteration (it
         never falls; ``history`` holds the log-likelihood alone, which may).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_points, check_int, check_positive_float
+from .._scaling import column_centres_and_spreads
 from ..density import normalise_rows_in_place
 from .density import component_log_terms, responsibilities
 
@@ -27,10 +28,10 @@ def standardise(X) -> np.ndarray:
     [[-1.0, -1.0], [1.0, 1.0]]
     """
     X = as_points(X)
-    sds = X.std(axis=0)
+    centres, sds = column_centres_and_spreads(X)  # no overflow at 1e200, no underflow at 1e-200
     if not np.all(sds > 0):
         raise ValueError(f"X: column {int(np.argmin(sds))} is constant, so it cannot be standardised")
-    return (X - X.mean(axis=0)) / sds
+    return (X - centres) / sds
 
 
 def hard_assignments(X, params) -> np.ndarray:
@@ -95,6 +96,15 @@ def _check_means(X, means):
     return np.ascontiguousarray(X.T), means.copy()
 
 
+def _common_scaling(X):
+    """A centre and one common scale for X: Euclidean k-means is equivariant under
+    ``x -> a + b x``, and on the scaled points no squared distance over- or underflows (at
+    1e200 every distance would be inf, at 1e-200 every one 0, and argmin would say 0)."""
+    centres, spreads = column_centres_and_spreads(X)
+    scale = float(np.max(spreads))
+    return centres, (scale if scale > 0 else 1.0)
+
+
 def kmeans(X, means, *, max_iter=1000):
     """Lloyd's k-means from the given centres: assign each point to its nearest centre, move each
     centre to the mean of its points, until no assignment changes.
@@ -119,6 +129,9 @@ def kmeans(X, means, *, max_iter=1000):
     """
     xt, means = _check_means(X, means)
     max_iter = check_int(max_iter, "max_iter", 1)
+    centre, scale = _common_scaling(xt.T)
+    xt = (xt - centre[:, None]) / scale
+    means = (means - centre) / scale
     labels = None
     for _ in range(max_iter):
         new = np.argmin(_squared_distances(xt, means), axis=0)
@@ -128,7 +141,7 @@ def kmeans(X, means, *, max_iter=1000):
         for j in range(means.shape[0]):
             if np.any(labels == j):
                 means[j] = xt[:, labels == j].mean(axis=1)
-    return means, labels
+    return centre + scale * means, labels
 
 
 def shared_spherical_em(X, means, variance, *, max_iter=1000, tol=1e-12):

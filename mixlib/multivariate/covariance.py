@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._scaling import VARIANCE_FLOOR
+
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 
 
@@ -101,3 +103,20 @@ def weighted_covariances(xt, resp, means, mass, covariance, scratch=None) -> np.
         out[:] = np.tensordot(mass / mass.sum(), out, axes=1)
         return out
     return with_structure(out, covariance)
+
+
+def floor_eigenvalues(covariances):
+    """Covariances with every eigenvalue raised to at least ``VARIANCE_FLOOR``.
+
+    Clipping the eigenvalues (same eigenvectors) is the exact maximiser of the M-step's ``Q``
+    under the constraint, so EM still never lowers the likelihood when a component collapses;
+    fits that never reach the floor are untouched.
+    """
+    values, vectors = np.linalg.eigh(covariances)
+    low = values[:, 0] < VARIANCE_FLOOR
+    if low.any():
+        values = np.maximum(values[low], VARIANCE_FLOOR)
+        covariances = covariances.copy()
+        covariances[low] = (vectors[low] * values[:, None, :]) @ vectors[low].transpose(0, 2, 1)
+        covariances[low] = 0.5 * (covariances[low] + covariances[low].transpose(0, 2, 1))
+    return covariances

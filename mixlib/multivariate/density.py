@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_points
-from ..density import normalise_rows_in_place
+from ..density import _far_columns, limit_responsibilities, normalise_rows_in_place
 from .params import check_params
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
@@ -59,15 +59,41 @@ def component_log_terms(xt, log_weights, means, cholesky, out=None, scratch=None
     return out
 
 
-def _terms(X, params):
+def _log_distances(xt, params) -> np.ndarray:
+    """(K, m) log Mahalanobis distances of the points ``xt`` (d, m) from each component, safe
+    for points so far out that the distance squared (even ``x - mu``) overflows: every
+    difference is taken over a per-point size ``s`` first, and ``log s`` added back."""
+    size = np.maximum(np.abs(xt).max(axis=0), np.abs(params.means).max())
+    out = np.empty((params.k, xt.shape[1]))
+    for j in range(params.k):
+        z = forward_substitution(params.cholesky[j], xt / size - params.means[j][:, None] / size)
+        biggest = np.abs(z).max(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[j] = (np.log(biggest) + 0.5 * np.log(np.sum((z / biggest) ** 2, axis=0))
+                      + np.log(size))
+    return out
+
+
+def _normalised_terms(X, params):
+    """Responsibilities (K, n) and log-densities (n,), defined at every finite point: a point
+    whose every log term overflowed gets log-density -inf and ``limit_responsibilities``."""
     params = check_params(params)
     X = as_points(X)
     if X.shape[1] != params.d:
         raise ValueError(
             f"X: has {X.shape[1]} columns but params describe {params.d}-dimensional components"
         )
-    return component_log_terms(np.ascontiguousarray(X.T), np.log(params.weights), params.means,
-                               params.cholesky)
+    xt = np.ascontiguousarray(X.T)
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = component_log_terms(xt, np.log(params.weights), params.means, params.cholesky)
+        log_density = normalise_rows_in_place(terms)
+    far = _far_columns(log_density)
+    if far.size:
+        log_density[far] = -np.inf
+        half_log_dets = np.log(np.diagonal(params.cholesky, axis1=1, axis2=2)).sum(axis=1)
+        terms[:, far] = limit_responsibilities(_log_distances(xt[:, far], params),
+                                               np.log(params.weights) - half_log_dets)
+    return terms, log_density
 
 
 def logpdf(X, params) -> np.ndarray:
@@ -80,7 +106,8 @@ def logpdf(X, params) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray (n,)
+    numpy.ndarray (n,); ``-inf`` only at a point so far from every component that its
+    log-density is below the most negative float
 
     Examples
     --------
@@ -89,7 +116,7 @@ def logpdf(X, params) -> np.ndarray:
     >>> round(float(logpdf([[0.0, 0.0]], p)[0]), 6)  # -log(2 pi)
     -1.837877
     """
-    return normalise_rows_in_place(_terms(X, params)).copy()
+    return _normalised_terms(X, params)[1].copy()
 
 
 def log_likelihood(X, params) -> float:
@@ -124,7 +151,8 @@ def responsibilities(X, params) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray (n, K); each row sums to 1
+    numpy.ndarray (n, K); each row sums to 1. Defined at every finite point: one so far out that
+    every density underflows belongs to the component nearest it in Mahalanobis distance.
 
     Examples
     --------
@@ -133,6 +161,4 @@ def responsibilities(X, params) -> np.ndarray:
     >>> responsibilities([[0.0, 5.0], [1.0, 0.0]], p).round(3).tolist()
     [[0.5, 0.5], [0.119, 0.881]]
     """
-    terms = _terms(X, params)
-    normalise_rows_in_place(terms)
-    return terms.T.copy()
+    return _normalised_terms(X, params)[0].T.copy()

@@ -11,16 +11,18 @@ import warnings
 
 import numpy as np
 
-from .._checks import as_points, as_rng, check_int, check_positive_float
-from .._degeneracy import warn_if_degenerate
+from .._checks import as_points, as_rng, check_int, check_k_and_init, check_positive_float
+from .._degeneracy import covariance_degeneracies, warn_if_degenerate
+from .._scaling import VARIANCE_FLOOR, PointScaling
 from ..density import normalise_rows_in_place
+from ..priors import (check_multivariate_prior, multivariate_log_jacobian,
+                      multivariate_log_prior_density, multivariate_posterior_mode)
 from ..result import ConvergenceWarning, FitResult
-from ._degeneracy import VARIANCE_FLOOR, degeneracies
-from ._scaling import MultivariateScaling
-from .covariance import check_covariance_type, weighted_covariances
+from .covariance import check_covariance_type, floor_eigenvalues, weighted_covariances
 from .density import component_log_terms
 from .params import MultivariateParams, check_params
-from .starts import starting_points
+from ..starts import INIT_METHODS
+from ..starts import multivariate_starting_points as starting_points
 
 # A component that owns no point would divide by zero in the M-step (as in mixlib.em).
 _MIN_COMPONENT_MASS = 10 * np.finfo(np.float64).eps
@@ -46,32 +48,24 @@ def _e_step(xt, weights, means, cholesky, ws):
     return terms, float(normalise_rows_in_place(terms, work=ws.work).sum())
 
 
-def _m_step(xt, resp, covariance, ws):
-    """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors."""
+def _m_step(xt, resp, covariance, ws, prior=None, reg=None):
+    """Weights, means, covariances (eigenvalues >= ``VARIANCE_FLOOR``) and their Cholesky factors;
+    with a prior (``MultivariateConjugatePrior`` in standardised units) the posterior mode."""
     mass = np.maximum(resp.sum(axis=1), _MIN_COMPONENT_MASS)
     # einsum, not np.dot: BLAS's threaded dot stalls on a busy machine (covariance.py)
     means = np.array([[np.einsum("i,i->", r, coordinate) for coordinate in xt]
                       for r in resp]) / mass[:, None]
-    covariances = floor_eigenvalues(
-        weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch))
-    return mass / mass.sum(), means, covariances, np.linalg.cholesky(covariances)
-
-
-def floor_eigenvalues(covariances):
-    """Covariances with every eigenvalue raised to at least ``VARIANCE_FLOOR``.
-
-    Clipping the eigenvalues (same eigenvectors) is the exact maximiser of the M-step's ``Q``
-    under the constraint, so EM still never lowers the likelihood when a component collapses;
-    fits that never reach the floor are untouched.
-    """
-    values, vectors = np.linalg.eigh(covariances)
-    low = values[:, 0] < VARIANCE_FLOOR
-    if low.any():
-        values = np.maximum(values[low], VARIANCE_FLOOR)
-        covariances = covariances.copy()
-        covariances[low] = (vectors[low] * values[:, None, :]) @ vectors[low].transpose(0, 2, 1)
-        covariances[low] = 0.5 * (covariances[low] + covariances[low].transpose(0, 2, 1))
-    return covariances
+    if prior is None:
+        weights = mass / mass.sum()
+        covariances = weighted_covariances(xt, resp, means, mass, covariance, scratch=ws.scratch)
+    else:
+        scatter = weighted_covariances(xt, resp, means, mass, "full",
+                                       scratch=ws.scratch) * mass[:, None, None]
+        weights, means, covariances = multivariate_posterior_mode(prior, mass, means, scatter)
+    if reg is not None:  # reg_covar, in standardised units: added to every diagonal
+        covariances = covariances + reg * np.eye(reg.size)
+    covariances = floor_eigenvalues(covariances)
+    return weights, means, covariances, np.linalg.cholesky(covariances)
 
 
 def _check_data(X, params):
@@ -83,7 +77,7 @@ def _check_data(X, params):
     return X
 
 
-def em_step(X, params, covariance="full") -> MultivariateParams:
+def em_step(X, params, covariance="full", *, prior=None, reg_covar=0.0) -> MultivariateParams:
     """One EM iteration: responsibilities at ``params`` (E-step), then the weighted update.
 
     Parameters
@@ -91,6 +85,8 @@ def em_step(X, params, covariance="full") -> MultivariateParams:
     X : array-like (n, d), at least ``params.k`` points
     params : MultivariateParams, the current parameters
     covariance : "full", "diag", "spherical" or "tied", the structure of the updated covariances
+    prior : None, "default" or MultivariateConjugatePrior, as in ``fit_em`` (MAP-EM step)
+    reg_covar : float >= 0, as in ``fit_em``
 
     Returns
     -------
@@ -109,34 +105,46 @@ def em_step(X, params, covariance="full") -> MultivariateParams:
     params = check_params(params)
     covariance = check_covariance_type(covariance)
     X = _check_data(X, params)
-    scaling = MultivariateScaling.of(X)
-    start = scaling.params_to_std(params)
+    prior = check_multivariate_prior(prior, X, params.k, covariance)
+    scaling = PointScaling.of(X, common=covariance == "spherical")
+    start = scaling.params_to_std(params, "params")
     xt = np.ascontiguousarray(scaling.standardise(X).T)
     ws = _Workspace(params.k, params.d, X.shape[0])
     resp, _ = _e_step(xt, start.weights, start.means, start.cholesky, ws)
-    weights, means, covariances, _ = _m_step(xt, resp, covariance, ws)
-    return scaling.params_from_std(MultivariateParams(weights, means, covariances))
+    weights, means, covariances, _ = _m_step(
+        xt, resp, covariance, ws,
+        None if prior is None else prior.standardised(scaling.centre, scaling.scale),
+        _reg_std(_check_reg_covar(reg_covar), scaling))
+    return scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
 
 
-def _run_em(xt, start, covariance, tol, max_iter):
-    """EM on standardised data; returns ((weights, means, covariances), history, n_iter, converged)."""
+def _run_em(xt, start, covariance, tol, max_iter, prior=None, reg=None):
+    """EM on standardised data; returns ((weights, means, covariances), history, n_iter,
+    converged, penalised history). With a prior (standardised units) the M-step is MAP and the
+    stopping rule is on log-likelihood + log prior."""
     d, n = xt.shape
     ws = _Workspace(start.k, d, n)
+
+    def log_prior(means, cholesky):
+        return 0.0 if prior is None else multivariate_log_prior_density(prior, means, cholesky)
+
     weights, means, covariances = start.weights, start.means, start.covariances
     resp, loglik = _e_step(xt, weights, means, start.cholesky, ws)
     history = [loglik]
+    penalised = [loglik + log_prior(means, start.cholesky)]
     converged = False
     n_iter = 0
     while n_iter < max_iter:
-        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws)
+        weights, means, covariances, cholesky = _m_step(xt, resp, covariance, ws, prior, reg)
         resp, new_loglik = _e_step(xt, weights, means, cholesky, ws)
         n_iter += 1
         history.append(new_loglik)
-        change, loglik = new_loglik - loglik, new_loglik
-        if abs(change) / n < tol:
+        penalised.append(new_loglik + log_prior(means, cholesky))
+        if abs(penalised[-1] - penalised[-2]) / n < tol:
             converged = True
             break
-    return (weights, means, covariances), np.array(history), n_iter, converged
+    return ((weights, means, covariances), np.array(history), n_iter, converged,
+            np.array(penalised))
 
 
 def _check_fit_data(X, k):
@@ -150,31 +158,35 @@ def _check_fit_data(X, k):
     return X
 
 
-def _check_init(init, k):
-    if init is None:
-        return check_int(k, "k", 1)
-    check_params(init, "init")
-    if k != 2 and check_int(k, "k", 1) != init.k:
-        raise ValueError(
-            f"k: is {k} but init has {init.k} components; pass one of them (k is taken from init)"
-        )
-    return init.k
+def _check_reg_covar(reg_covar):
+    if isinstance(reg_covar, (int, float, np.integer, np.floating)) and not isinstance(
+            reg_covar, bool) and reg_covar == 0:
+        return 0.0
+    return check_positive_float(reg_covar, "reg_covar")
 
 
-def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
-           rng=None) -> FitResult:
+def _reg_std(reg_covar, scaling):
+    """``reg_covar`` (data units squared) on each standardised coordinate's variance, or None."""
+    return None if reg_covar == 0 else reg_covar / scaling.scale**2
+
+
+def fit_em(X, init=None, *, k=None, covariance="full", tol=1e-8, max_iter=10_000, n_init=1,
+           rng=None, init_method="axis", prior=None, reg_covar=0.0) -> FitResult:
     """Fit a multivariate Gaussian mixture by EM until the log-likelihood stops improving.
 
     Parameters
     ----------
     X : array-like (n, d), n points in d dimensions, at least ``k`` distinct points, no constant
-        column
+        column. Columns may be in different units: full, diag and tied fits standardise each
+        column separately and are equivariant under ``X[:, j] -> a_j + b_j X[:, j]``; spherical
+        fits use one common scale (a sphere in one set of units is not a sphere in another).
     init : MultivariateParams or None
         The start. ``None``: equal weights, means at the data points at the ``(j + 0.5) / k``
         quantiles along the first principal axis, covariances ``cov(X) / k^2`` (see ``starts``),
         given the ``covariance`` structure.
-        With ``init``, ``k`` is taken from it (a different ``k`` other than the default raises).
-    k : int >= 1, number of components when ``init`` is None
+    k : int >= 1 or None
+        Number of components when ``init`` is None (``None``: 2). With ``init``, a ``k`` that
+        differs from ``init.k`` raises ``ValueError`` (as in the 1-D ``mixlib.fit_em``).
     covariance : "full", "diag", "spherical" or "tied" (see ``mixlib.multivariate.covariance``)
     tol : float > 0
         Stop when the change in mean log-likelihood per point between iterations is below ``tol``.
@@ -185,6 +197,10 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
         means at distinct data points drawn by ``rng``; the non-degenerate fit with the largest
         likelihood is kept (the best degenerate one only if every start degenerated).
     rng : None, int seed or numpy.random.Generator (only used when ``n_init > 1``)
+    init_method : "axis" or "kmeans"
+        "axis": the data-driven starts as above. "kmeans": each of them refined by Lloyd's
+        k-means (``mixlib.multivariate.kmeans``) on the standardised data, then weights,
+        means and covariances from the k-means clusters (scikit-learn's default start).
 
     Returns
     -------
@@ -207,7 +223,7 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
     >>> fit.converged, np.sort(fit.params.means[:, 0]).round(1).tolist()
     (True, [-0.1, 5.0])
     """
-    k = _check_init(init, k)
+    k = check_k_and_init(init, k, MultivariateParams)
     covariance = check_covariance_type(covariance)
     X = _check_fit_data(X, k)
     if init is not None and init.d != X.shape[1]:
@@ -218,26 +234,44 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
     max_iter = check_int(max_iter, "max_iter", 1)
     n_init = check_int(n_init, "n_init", 1)
     rng = as_rng(rng)
+    if init_method not in INIT_METHODS:
+        raise ValueError(f"init_method: expected one of {INIT_METHODS}, got {init_method!r}")
+    prior = check_multivariate_prior(prior, X, k, covariance)
+    reg_covar = _check_reg_covar(reg_covar)
 
-    scaling = MultivariateScaling.of(X)
+    spherical = covariance == "spherical"
+    scaling = PointScaling.of(X, common=spherical)
     x_std = scaling.standardise(X)
-    if np.linalg.eigvalsh(x_std.T @ x_std / X.shape[0])[0] <= VARIANCE_FLOOR:
+    # (a spherical component cannot collapse onto a line, so only the other structures need
+    # data of full dimension; per-column scaling makes this the correlation matrix's test)
+    if not spherical and np.linalg.eigvalsh(x_std.T @ x_std / X.shape[0])[0] <= VARIANCE_FLOOR:
         raise ValueError("X: the points lie on a line or plane (their covariance is singular), "
                          "so a full-dimensional mixture cannot be fitted")
     xt = np.ascontiguousarray(x_std.T)
     best, best_rank = None, None
-    for start in starting_points(X, k, init, n_init, rng, covariance):
-        run = _run_em(xt, scaling.params_to_std(start), covariance, tol, max_iter)
-        problems = degeneracies(*run[0], X.shape[0], scaling.scale)
-        rank = (not problems, run[1][-1])
+    # starts are drawn from the standardised data, so they (and the fit) are equivariant too
+    init_std = None if init is None else scaling.params_to_std(init)
+    prior_std = None if prior is None else prior.standardised(scaling.centre, scaling.scale)
+    reg = _reg_std(reg_covar, scaling)
+    for start in starting_points(x_std, k, init_std, n_init, rng, covariance, init_method):
+        run = _run_em(xt, start, covariance, tol, max_iter, prior_std, reg)
+        problems = covariance_degeneracies(*run[0], X.shape[0],
+                                           lambda cov: cov * scaling._outer())
+        rank = (not problems, run[4][-1])
         if best is None or rank > best_rank:
             best, best_rank, degenerate = run, rank, problems
-    (weights, means, covariances), history, n_iter, converged = best
-    params = scaling.params_from_std(MultivariateParams(weights, means, covariances))
+    (weights, means, covariances), history, n_iter, converged, penalised = best
+    params = scaling.params_from_std(MultivariateParams(weights, means, covariances), "X")
     history = scaling.loglik_from_std(history)
     history.setflags(write=False)
+    objective = "mean log-likelihood"
+    if prior is not None:
+        penalised = (scaling.loglik_from_std(penalised)
+                     + multivariate_log_jacobian(scaling.scale, k, covariance))
+        penalised.setflags(write=False)
+        objective = "mean penalised log-likelihood (log-likelihood + log prior)"
     if converged:
-        message = f"converged: mean log-likelihood changed by less than tol={tol:g} per point"
+        message = f"converged: {objective} changed by less than tol={tol:g} per point"
     else:
         message = f"stopped at max_iter={max_iter} before the change fell below tol={tol:g}"
         warnings.warn(f"fit_em: {message}; raise max_iter, loosen tol or try another start",
@@ -245,4 +279,5 @@ def fit_em(X, init=None, *, k=2, covariance="full", tol=1e-8, max_iter=10_000, n
     message = warn_if_degenerate("fit_em", degenerate, message, advice=_ADVICE)
     return FitResult(params=params, log_likelihood=float(history[-1]), n_iter=n_iter,
                      converged=converged, message=message, history=history, nfev=None,
-                     method="EM", degenerate=degenerate)
+                     method="EM", degenerate=degenerate, prior=prior,
+                     penalised_history=None if prior is None else penalised)
