@@ -91,11 +91,13 @@ class PassBuffers:
         return self.x_range
 
     def data_moments(self, x):
-        """``x**2`` and the totals ``(n, sum x, sum |x|, sum x**2)``, once per data array."""
+        """``x**2`` and the totals ``(n, sum x, a bound on sum |x|, sum x**2)``, once per data
+        array. The bound, ``sqrt(n sum x**2)`` (Cauchy-Schwarz), serves the digit checks and
+        saves a pass over the data."""
         if self.moments_of is not x:
             self.squares_of_x = np.square(x)
-            self.totals = (float(x.size), float(x.sum()), float(np.abs(x).sum()),
-                           float(self.squares_of_x.sum()))
+            sum_squares = float(self.squares_of_x.sum())
+            self.totals = (float(x.size), float(x.sum()), math.sqrt(x.size * sum_squares), sum_squares)
             self.moments_of = x
         return self.squares_of_x, self.totals
 
