@@ -2,15 +2,14 @@
 
 What it writes, from the repository as it is:
 
-- ``index.md``: the README's title, introduction and "For students" part (the Binder badge, an
-  image from mybinder.org, becomes a text link: the site requests nothing from another host);
+- ``index.md``: the website's landing page, book/index.md, with each notebook's time as its first
+  cell states it (the README is for the repository's visitors: its contributor parts stay there);
 - ``notebooks/NN_*.ipynb``: every notebook in notebooks/ (discovered, so new ones appear), with
   their saved outputs (Sphinx never executes them), a "Launch on Binder" and a download link under
   the title, and each widget output replaced by a static picture with a caption (a static page
   has no kernel: a widget view would show "Loading widget..." or an error);
 - ``coursework.md``: coursework/README.md; ``api.md``: the mixlib API reference (autosummary);
-- ``_extra/``: files copied to the site as they are: the original notebooks (the download links),
-  docs/screenshots/ (the landing page's pictures);
+- ``_extra/``: files copied to the site as they are: the original notebooks (the download links);
 - ``_static/mathjax/``: MathJax 3 from the npm registry (``npm pack``, checked against its
   sha512), so maths is typeset with no CDN.
 
@@ -44,6 +43,19 @@ MATHJAX_KEEP = ("es5/tex-chtml.js", "es5/input/", "es5/output/chtml", "es5/a11y/
                 "es5/sre/", "es5/adaptors/", "LICENSE")
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What each notebook's widget draws, for the alt text of its picture (the controls are read from the
+# saved widget state). A notebook missing here gets "its figure".
+WIDGET_SHOWS = {
+    "00": "a sentence naming the number of components the slider sets",
+    "01": "a histogram of N draws from the mixture against the true density and its two weighted components",
+    "02": "the data's histogram with the mixture density at the sliders' parameters and its components, and that log-likelihood",
+    "03": "the optimiser's path over the log-likelihood of the two means, and the log-likelihood at each iteration",
+    "04": "the data's histogram with the current fit, each point's responsibility as a coloured tick, and the log-likelihood by EM iteration",
+    "05": "the chosen Old Faithful variable's histogram with the K-component fit, and AIC, BIC and held-out scores against K",
+    "06": "the chosen pitfall's data with the current fit, and the log-likelihood by EM iteration",
+    "07": "the standardised Old Faithful points coloured by responsibility with each component's ellipses, and the log-likelihood by EM iteration",
+    "08": "the MAP and maximum-likelihood mixtures over the waiting times, and the smallest sd as the prior's scale changes",
+}
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 BINDER_BADGE = re.compile(
     r"\[!\[[^\]]*\]\([^)]*\)\]\((?P<url>https://mybinder\.org/v2/gh/(?P<owner>[\w.-]+)/"
@@ -102,19 +114,45 @@ def rewrite_links(text: str, page_dir: str, repo: Repository, keep) -> str:
     return LINK.sub(fix, text)
 
 
-def landing_page(readme: str, repo: Repository, notebooks: list[Path]) -> str:
-    title, _, rest = readme.partition("\n")
-    intro, _, _ = rest.partition("\n## ")
-    students = readme.split("\n## For students\n", 1)[1].split("\n## ", 1)[0]
-    paragraphs = [p for p in intro.strip().split("\n\n")
-                  if not BINDER_BADGE.search(p) and not p.startswith("This README has")]
-    launch = (f"**Read the course here**, with every figure and output as saved, or "
-              f"[launch it on Binder]({repo.binder('notebooks/' + notebooks[0].name)}) to run it "
-              f"(Binder takes a few minutes to start). The course's code and tests: "
-              f"[{repo.owner}/{repo.name}](https://github.com/{repo.owner}/{repo.name}).")
-    body = "\n\n".join([title, *paragraphs, launch, "## For students\n" + students.strip()])
-    pages = {f"notebooks/{nb.name}" for nb in notebooks}
-    body = rewrite_links(body, "", repo, keep=lambda p: p in pages)
+TIME = re.compile(r"\*\*(?:Working time|Time):\*\*\s*(?P<time>[^.\n]+)")
+PLACEHOLDER = re.compile(r"\{(?P<key>time|binder):(?P<nb>\d\d)\}|\{(?P<name>repository|repository_url)\}")
+
+
+def notebook_time(nb_path: Path) -> str:
+    """What the notebook's first cell says it takes ("about 40 minutes")."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    match = TIME.search("".join(nb["cells"][0]["source"]))
+    if not match:
+        sys.exit(f"book/stage.py: {nb_path.name}: no '**Working time:** ...' (or '**Time:**') in "
+                 "the first cell, for the landing page")
+    return match["time"].strip()
+
+
+def landing_page(repo: Repository, notebooks: list[Path]) -> str:
+    """book/index.md, the website's own landing page, with each notebook's stated time filled in.
+
+    Its ``{time:NN}`` and ``{binder:NN}`` name notebook NN; every notebook must be linked, so a new
+    one cannot be left off the list.
+    """
+    source = REPO / "book" / "index.md"
+    body = re.sub(r"<!--.*?-->\n*", "", source.read_text(encoding="utf-8"), flags=re.S)
+    by_number = {nb.name[:2]: nb for nb in notebooks}
+
+    def fill(match):
+        if match["name"]:
+            return {"repository": f"{repo.owner}/{repo.name}",
+                    "repository_url": f"https://github.com/{repo.owner}/{repo.name}"}[match["name"]]
+        nb = by_number.get(match["nb"])
+        if nb is None:
+            sys.exit(f"book/stage.py: book/index.md names notebook {match['nb']}, which does not exist")
+        if match["key"] == "time":
+            return notebook_time(nb)
+        return repo.binder(f"notebooks/{nb.name}")
+
+    body = PLACEHOLDER.sub(fill, body)
+    missing = [nb.name for nb in notebooks if f"](notebooks/{nb.name})" not in body]
+    if missing:
+        sys.exit(f"book/stage.py: book/index.md does not list {missing}")
     toctree = ["", "```{toctree}", ":hidden:", ":caption: The notebooks", ""]
     toctree += [f"notebooks/{nb.stem}" for nb in notebooks]
     toctree += ["```", "", "```{toctree}", ":hidden:", ":caption: For instructors", "",
@@ -159,6 +197,74 @@ def api_page() -> str:
 
 
 # --- notebooks ------------------------------------------------------------------------------------
+
+def widget_controls(nb: dict, model_id: str) -> list[str]:
+    """The labels of the controls (sliders, menus, buttons) inside the view ``model_id``, in order."""
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    labels, seen = [], set()
+
+    def walk(mid):
+        if mid in seen or mid not in state:
+            return
+        seen.add(mid)
+        model_state = state[mid].get("state", {})
+        if model_state.get("description"):
+            labels.append(model_state["description"])
+        for value in model_state.values():
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
+                    walk(ref[len("IPY_MODEL_"):])
+
+    walk(model_id)
+    return labels
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown and TeX made readable as alt text: no $, backslash commands, emphasis or links."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\\(?:mathrm|text|operatorname)\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = re.sub(r"[$`*_{}]", "", text)
+    return " ".join(text.split())
+
+
+# set_title("..."), suptitle("..."), set(title="...") and title=... in a plotting call.
+TITLE = re.compile(r"""(?:set_title|suptitle|\btitle\s*=)\(?\s*(?P<prefix>[rf]{0,2})(?P<q>["'])(?P<text>.*?)(?P=q)""")
+
+
+def figure_alt(cell: dict, previous: dict | None) -> str:
+    """Alt text for the figure a code cell drew: its titles as written in the code (an f-string's
+    {fields} shown as "..."), else the last sentence of the markdown cell before it (its caption)."""
+    titles = []
+    for match in TITLE.finditer("".join(cell["source"])):
+        text = match["text"]
+        if "f" in match["prefix"]:
+            text = re.sub(r"\{[^{}]*\}", "...", text)
+        titles.append(plain_text(text))
+    if titles:
+        return "Figure: " + "; ".join(t for t in titles if t)
+    if previous is not None and previous["cell_type"] == "markdown":
+        sentences = re.split(r"(?<=[.:!?])\s+", plain_text("".join(previous["source"])))
+        caption = sentences[-1].rstrip(":") if sentences else ""
+        if caption:
+            return "Figure: " + caption
+    return "Figure drawn by the code cell above"
+
+
+def hide_check_cells(nb: dict) -> int:
+    """Cells tagged ``check`` (prose guards for the course's own tests) are not for readers: tag them
+    ``remove-cell`` so myst-nb leaves them out of the page entirely. Returns how many."""
+    n = 0
+    for cell in nb["cells"]:
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if "check" in tags:
+            n += 1
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+        elif not tags:
+            del cell["metadata"]["tags"]
+    return n
+
 
 def widget_state_figure(nb: dict, model_id: str) -> bytes | None:
     """The last PNG an Output or Image widget inside the view ``model_id`` holds in the saved state."""
@@ -217,9 +323,13 @@ def stage_notebook(src: Path, repo: Repository) -> None:
                 "".join(cell["source"]), "notebooks", repo,
                 keep=lambda p: p.startswith("notebooks/") and p.split("/", 1)[1] in site_notebooks)
 
+    hide_check_cells(nb)
     cells, n_widgets = [], 0
     screenshot = REPO / "docs" / "screenshots" / f"{src.stem}.png"
     for cell in nb["cells"]:
+        if any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            alt = figure_alt(cell, cells[-1] if cells else None)
+            cell["metadata"].setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
         cells.append(cell)
         views = [o for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
         if not views:
@@ -228,12 +338,16 @@ def stage_notebook(src: Path, repo: Repository) -> None:
         for view in views:
             n_widgets += 1
             name = f"_widgets/{src.stem}_{n_widgets}.png"
+            model_id = view["data"][WIDGET_VIEW]["model_id"]
+            controls = ", ".join(reversed(widget_controls(nb, model_id)))  # as laid out
+            shows = WIDGET_SHOWS.get(src.stem[:2], "its figure")
             if n_widgets == 1 and screenshot.exists():
                 png = screenshot.read_bytes()  # `make screenshots` takes the notebook's first widget
-                alt = f"Screenshot of the widget of notebook {src.stem} in JupyterLab"
+                alt = (f"Screenshot of notebook {src.stem[:2]}'s widget in JupyterLab: "
+                       f"{shows}, under the controls {controls}")
             else:
-                png = widget_state_figure(nb, view["data"][WIDGET_VIEW]["model_id"])
-                alt = f"The figure of the widget of notebook {src.stem}, as saved"
+                png = widget_state_figure(nb, model_id)
+                alt = f"The widget's figure as saved: {shows} (controls: {controls})"
             if png:
                 write_if_changed(STAGE / "notebooks" / name, png)
             else:
@@ -249,20 +363,27 @@ def stage_notebook(src: Path, repo: Repository) -> None:
 
 # --- MathJax --------------------------------------------------------------------------------------
 
+def npm_tarball(package: str, version: str, sha512: str) -> Path:
+    """``package@version`` from the npm registry (``npm pack``), cached in build/cache/ and checked
+    against npm's sha512 "integrity". tests/test_book.py fetches axe-core the same way."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tarball = CACHE / f"{package}-{version}.tgz"
+    if not tarball.exists():
+        subprocess.run(["npm", "pack", f"{package}@{version}", "--silent",
+                        "--pack-destination", str(CACHE)], check=True, stdout=subprocess.DEVNULL)
+    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if digest != sha512:
+        tarball.unlink()
+        sys.exit(f"book/stage.py: {tarball.name} does not match its npm sha512: deleted, rerun")
+    return tarball
+
+
 def mathjax() -> None:
     dest = STAGE / "_static" / "mathjax"
     stamp = dest / f".mathjax-{MATHJAX_VERSION}"
     if stamp.exists():
         return
-    CACHE.mkdir(parents=True, exist_ok=True)
-    tarball = CACHE / f"mathjax-{MATHJAX_VERSION}.tgz"
-    if not tarball.exists():
-        subprocess.run(["npm", "pack", f"mathjax@{MATHJAX_VERSION}", "--silent",
-                        "--pack-destination", str(CACHE)], check=True, stdout=subprocess.DEVNULL)
-    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    if digest != MATHJAX_SHA512:
-        tarball.unlink()
-        sys.exit(f"book/stage.py: {tarball.name} does not match its npm sha512: deleted, rerun")
+    tarball = npm_tarball("mathjax", MATHJAX_VERSION, MATHJAX_SHA512)
     shutil.rmtree(dest, ignore_errors=True)
     with tarfile.open(tarball) as tar:
         for member in tar.getmembers():
@@ -286,11 +407,9 @@ def main() -> None:
             old.unlink()
     for nb in notebooks:
         stage_notebook(nb, repo)
-    write_if_changed(STAGE / "index.md", landing_page(readme, repo, notebooks))
+    write_if_changed(STAGE / "index.md", landing_page(repo, notebooks))
     write_if_changed(STAGE / "coursework.md", coursework_page(repo))
     write_if_changed(STAGE / "api.md", api_page())
-    for png in sorted((REPO / "docs" / "screenshots").glob("*.png")):
-        copy_if_changed(png, STAGE / "_extra" / "docs" / "screenshots" / png.name)
     mathjax()
     print(f"book/stage.py: {len(notebooks)} notebooks staged in {STAGE.relative_to(REPO)}")
 
