@@ -123,12 +123,16 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    """build/book/ freshly built by ``make book``."""
+    """build/book/ freshly built by ``make book`` (or the built site MIXNB_BOOK_DIR names)."""
     if not os.access(CHROMIUM, os.X_OK):
         reason = f"{CHROMIUM} not found: install Debian's Chromium (apt-get install -y chromium)"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and the website test cannot run: {reason}", pytrace=False)
         pytest.skip(reason)
+    if os.environ.get("MIXNB_BOOK_DIR"):  # a site built elsewhere (an older build, to compare)
+        site = Path(os.environ["MIXNB_BOOK_DIR"]).resolve()
+        assert (site / "index.html").exists(), f"MIXNB_BOOK_DIR={site} has no index.html"
+        return site
     build = subprocess.run(["make", "book"], cwd=REPO, capture_output=True, text=True)
     assert build.returncode == 0, f"make book failed:\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}"
     assert (SITE / "index.html").exists(), "make book wrote no build/book/index.html"
@@ -237,6 +241,7 @@ def pages(site, server, axe_js):
                     return page
 
                 # A desktop window: everything the page loads and shows, then axe-core's verdict.
+                timing = {"desktop": time.monotonic(), "axe": 0.0}
                 page = new_page(DESKTOP)
                 for path in paths:
                     current = {"problems": []}
@@ -257,13 +262,17 @@ def pages(site, server, axe_js):
                         current["problems"].append(
                             f"requests still open after 15 s: {sorted(r.url for r in pending)}")
                     info["desktop"] = page.evaluate(JS_LAYOUT)
+                    started = time.monotonic()
                     page.add_script_tag(path=str(axe_js))  # inlined: no request
                     info["axe"] = page.evaluate(JS_AXE)
+                    timing["axe"] += time.monotonic() - started
                     info["problems"] = current["problems"]
                     results[path] = info
                 page.context.close()
 
+                timing["desktop"] = time.monotonic() - timing["desktop"]
                 # A phone: widths, equations, and the two sidebars from their buttons.
+                timing["phone"] = time.monotonic()
                 page = new_page(PHONE)
                 for path in paths:
                     current = {"problems": []}
@@ -275,6 +284,9 @@ def pages(site, server, axe_js):
                     results[path]["phone"] = phone
                     results[path]["problems"] += [f"at {PHONE['width']} px: {p}" for p in current["problems"]]
                 page.context.close()
+                timing["phone"] = time.monotonic() - timing["phone"]
+                print(f"test_book: {len(paths)} pages; desktop pass {timing['desktop']:.0f} s "
+                      f"(axe-core {timing['axe']:.0f} s), phone pass {timing['phone']:.0f} s")
             finally:
                 browser.close()
         return results
@@ -417,7 +429,8 @@ def test_navigation_opens_on_a_phone(pages):
         if primary is None:
             problems.append(f"{path}: no visible button for the site navigation")
             continue
-        linked = {urlsplit(h).path.rsplit("/", 1)[-1] for h in primary["links"]}
+        # (the current page's own entry links to "#")
+        linked = {urlsplit(h).path.rsplit("/", 1)[-1] or path.rsplit("/", 1)[-1] for h in primary["links"]}
         if not primary["open"] or not notebook_pages <= linked:
             problems.append(f"{path}: the navigation button opened {primary}")
         if secondary is not None and not (secondary["open"] and secondary["links"]):
