@@ -266,10 +266,10 @@ def hide_check_cells(nb: dict) -> int:
     return n
 
 
-def widget_state_figure(nb: dict, model_id: str) -> bytes | None:
+def widget_state_figure(nb: dict, model_id: str) -> tuple[bytes | None, int | None]:
     """The last PNG an Output or Image widget inside the view ``model_id`` holds in the saved state."""
     state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    seen, stack, found = set(), [model_id], None
+    seen, stack, found, width = set(), [model_id], None, None
     while stack:
         mid = stack.pop()
         if mid in seen or mid not in state:
@@ -280,24 +280,28 @@ def widget_state_figure(nb: dict, model_id: str) -> bytes | None:
             png = output.get("data", {}).get("image/png")
             if png:
                 found = base64.b64decode("".join(png) if isinstance(png, list) else png)
+                # its display width (mixlib.plotting's sharp figures have twice the pixels)
+                width = output.get("metadata", {}).get("image/png", {}).get("width")
         if model.get("model_name") == "ImageModel":  # an Explorer's figure (mixlib.widgets)
             for buffer in model.get("buffers", []):
                 if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                    found = base64.b64decode(buffer["data"])
+                    found, width = base64.b64decode(buffer["data"]), None
         for value in model.get("state", {}).values():
             for ref in value if isinstance(value, list) else [value]:
                 if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
                     stack.append(ref[len("IPY_MODEL_"):])
-    return found
+    return found, width
 
 
-def widget_cell(image: str | None, alt: str, binder: str, cell_id: str) -> dict:
+def widget_cell(image: str | None, alt: str, binder: str, cell_id: str,
+                width: int | None = None) -> dict:
     caption = ("**A live widget.** This page has no Python kernel, so its controls do not move "
                f"here{': the picture shows it as saved' if image else ''}. "
                f"[Launch this notebook on Binder]({binder}) (or download it and run it in "
                "JupyterLab) to use it.")
     if image:
-        text = (f"```{{figure}} {image}\n:alt: {alt}\n:figclass: widget-static\n\n{caption}\n```\n")
+        size = f":width: {int(width)}px\n" if width else ""
+        text = (f"```{{figure}} {image}\n:alt: {alt}\n{size}:figclass: widget-static\n\n{caption}\n```\n")
     else:
         text = f"```{{note}}\n{caption}\n```\n"
     return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}
@@ -342,18 +346,19 @@ def stage_notebook(src: Path, repo: Repository) -> None:
             controls = ", ".join(reversed(widget_controls(nb, model_id)))  # as laid out
             shows = WIDGET_SHOWS.get(src.stem[:2], "its figure")
             if n_widgets == 1 and screenshot.exists():
-                png = screenshot.read_bytes()  # `make screenshots` takes the notebook's first widget
+                png, width = screenshot.read_bytes(), None  # `make screenshots`: the first widget
                 alt = (f"Screenshot of notebook {src.stem[:2]}'s widget in JupyterLab: "
                        f"{shows}, under the controls {controls}")
             else:
-                png = widget_state_figure(nb, model_id)
+                png, width = widget_state_figure(nb, model_id)
                 alt = f"The widget's figure as saved: {shows} (controls: {controls})"
             if png:
                 write_if_changed(STAGE / "notebooks" / name, png)
             else:
                 print(f"book/stage.py: {src.name}: widget {n_widgets} has no saved figure (and "
                       "no screenshot): its page shows the caption alone", file=sys.stderr)
-            cells.append(widget_cell(name if png else None, alt, binder, f"widget-static-{n_widgets}"))
+            cells.append(widget_cell(name if png else None, alt, binder, f"widget-static-{n_widgets}",
+                                     width))
     nb["cells"] = cells
     # Nothing for a widget manager to load: no widget state, no ipywidgets JavaScript.
     nb.get("metadata", {}).pop("widgets", None)
