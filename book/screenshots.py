@@ -26,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots" / "site")
     args = parser.parse_args()
+    args.out = args.out.resolve()
     if not (SITE / "index.html").exists():
         raise SystemExit("book/screenshots.py: no build/book/index.html: run 'make book' first")
     from playwright.sync_api import sync_playwright
@@ -55,14 +56,14 @@ def main() -> None:
                     page.wait_for_timeout(300)
                     out = args.out / f"{name}_{width}.png"
                     page.screenshot(path=str(out))
-                    print(f"wrote {out.relative_to(REPO)}")
+                    print(f"wrote {out}")
                 if width < 992:  # the phone's navigation, opened from its button
                     page.goto(f"{server}/index.html", wait_until="load")
                     page.locator(".primary-toggle:visible").first.click()
                     page.wait_for_timeout(400)
                     out = args.out / f"index_{width}_navigation.png"
                     page.screenshot(path=str(out))
-                    print(f"wrote {out.relative_to(REPO)}")
+                    print(f"wrote {out}")
                 context.close()
             browser.close()
     finally:

@@ -188,7 +188,11 @@ def _open_sidebar(page, side: str) -> dict | None:
     if toggle.count() == 0:
         return None
     toggle.first.click()
-    page.wait_for_timeout(150)
+    try:  # the theme opens its dialog at once; give up after a second (then "open" is False)
+        page.wait_for_function(f"document.getElementById('pst-{side}-sidebar-modal')?.open === true",
+                               timeout=1000)
+    except Exception:  # playwright's TimeoutError: reported below as not open
+        pass
     state = page.evaluate("""(side) => {
       const d = document.getElementById(`pst-${side}-sidebar-modal`);
       return {open: !!(d && d.open), links: d ? [...d.querySelectorAll('a[href]')]
