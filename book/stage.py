@@ -165,17 +165,12 @@ def coursework_page(repo: Repository) -> str:
     return rewrite_links(text, "coursework", repo, keep=lambda p: False)
 
 
-def api_page() -> str:
+def _api_modules() -> list[tuple[str, object, list[str]]]:
+    """(section title, module, public names) for each module the API page documents."""
     sys.path.insert(0, str(REPO))
     import mixlib
     import mixlib.plotting
     import mixlib.widgets
-
-    def section(title: str, module, names) -> str:
-        rows = "\n".join(f"   {module.__name__}.{name}" for name in names)
-        doc = (module.__doc__ or "").strip().split("\n\n")[0]
-        return (f"## {title}\n\n{doc}\n\n```{{eval-rst}}\n.. autosummary::\n   :toctree: generated\n"
-                f"   :nosignatures:\n\n{rows}\n```\n")
 
     def public(module) -> list[str]:
         names = getattr(module, "__all__", None)
@@ -184,16 +179,48 @@ def api_page() -> str:
                      and callable(v) and getattr(v, "__module__", "") == module.__name__]
         return [n for n in names if not isinstance(getattr(module, n), type(module))]
 
-    core = public(mixlib)
+    return [("Numerics: `mixlib`", mixlib, public(mixlib)),
+            ("Data sets: `mixlib.datasets`", mixlib.datasets, public(mixlib.datasets)),
+            ("Plots: `mixlib.plotting`", mixlib.plotting, public(mixlib.plotting)),
+            ("Widgets: `mixlib.widgets`", mixlib.widgets, public(mixlib.widgets))]
+
+
+def documented_names() -> set[str]:
+    """Every dotted name with a page in the API reference (``mixlib.fit_em``, ...)."""
+    return {f"{module.__name__}.{name}" for _, module, names in _api_modules() for name in names}
+
+
+def api_page() -> str:
+    def section(title: str, module, names) -> str:
+        rows = "\n".join(f"   {module.__name__}.{name}" for name in names)
+        doc = (module.__doc__ or "").strip().split("\n\n")[0]
+        return (f"## {title}\n\n{doc}\n\n```{{eval-rst}}\n.. autosummary::\n   :toctree: generated\n"
+                f"   :nosignatures:\n\n{rows}\n```\n")
+
     parts = ["# API reference: `mixlib`",
              "Generated from the docstrings of the installed `mixlib` package. Import the numerics "
              "with `import mixlib`; plots and widgets live in `mixlib.plotting` and "
              "`mixlib.widgets`.",
-             section("Numerics: `mixlib`", mixlib, core),
-             section("Data sets: `mixlib.datasets`", mixlib.datasets, public(mixlib.datasets)),
-             section("Plots: `mixlib.plotting`", mixlib.plotting, public(mixlib.plotting)),
-             section("Widgets: `mixlib.widgets`", mixlib.widgets, public(mixlib.widgets))]
+             *(section(title, module, names) for title, module, names in _api_modules())]
     return "\n\n".join(parts)
+
+
+# `mixlib.fit_em` or `mixlib.fit_em(x, k=2)` in prose (not already a link's text).
+API_NAME = re.compile(r"(?<!\[)`(?P<text>(?P<name>mixlib(?:\.[A-Za-z_]\w*)+)(?:\([^`<>]*\))?)`")
+
+
+def link_api_names(markdown: str, names: set[str]) -> str:
+    """Code spans naming a documented mixlib object become links to its API page (a ``py:obj``
+    role with the span's own text); fenced code blocks are left alone."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            line = API_NAME.sub(lambda m: (f"{{py:obj}}`{m['text']} <{m['name']}>`"
+                                           if m["name"] in names else m[0]), line)
+        out.append(line)
+    return "\n".join(out)
 
 
 # --- notebooks ------------------------------------------------------------------------------------
@@ -321,11 +348,13 @@ def stage_notebook(src: Path, repo: Repository) -> None:
     first["source"] = f"{title}\n\n{links}\n{nl}{rest}"
 
     site_notebooks = {p.name for p in (REPO / "notebooks").glob("[0-9]*.ipynb")}
+    api_names = documented_names()
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = rewrite_links(
+            cell["source"] = link_api_names(rewrite_links(
                 "".join(cell["source"]), "notebooks", repo,
-                keep=lambda p: p.startswith("notebooks/") and p.split("/", 1)[1] in site_notebooks)
+                keep=lambda p: p.startswith("notebooks/") and p.split("/", 1)[1] in site_notebooks),
+                api_names)
 
     hide_check_cells(nb)
     cells, n_widgets = [], 0
