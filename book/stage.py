@@ -249,33 +249,54 @@ def widget_controls(nb: dict, model_id: str) -> list[str]:
 def plain_text(markdown: str) -> str:
     """Markdown and TeX made readable as alt text: no $, backslash commands, emphasis or links."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"\\(?:mathrm|text|operatorname)\{([^}]*)\}", r"\1", text)
-    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = re.sub(r"\\+(?:mathrm|text|operatorname|mathcal|mathbf|boldsymbol)\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"\\+([A-Za-z]+)", r"\1", text)
     text = re.sub(r"[$`*_{}]", "", text)
     return " ".join(text.split())
 
 
-# set_title("..."), suptitle("..."), set(title="...") and title=... in a plotting call.
-TITLE = re.compile(r"""(?:set_title|suptitle|\btitle\s*=)\(?\s*(?P<prefix>[rf]{0,2})(?P<q>["'])(?P<text>.*?)(?P=q)""")
+# The figure's own words in the cell's code: titles, axis labels and legend labels, as literal
+# strings (set_title("..."), suptitle, title=, set_xlabel, xlabel=, label=, ...).
+FIGURE_TEXT = re.compile(
+    r"""(?P<kind>set_title|suptitle|\btitle\s*=|set_xlabel|\bxlabel\s*=|set_ylabel|\bylabel\s*=|"""
+    r"""\blabel\s*=)\(?\s*(?P<prefix>[rf]{0,2})(?P<q>["'])(?P<text>.*?)(?<!\\)(?P=q)""")
 
 
-def figure_alt(cell: dict, previous: dict | None) -> str:
-    """Alt text for the figure a code cell drew: its titles as written in the code (an f-string's
-    {fields} shown as "..."), else the last sentence of the markdown cell before it (its caption)."""
-    titles = []
-    for match in TITLE.finditer("".join(cell["source"])):
+def figure_alt(cell: dict, before: list[dict]) -> str:
+    """Alt text for the figure a code cell drew, from the figure's own words in the code: its
+    titles, what it plots against what (axis labels) and its legend (an f-string's {fields} shown
+    as "..."); with none, the last sentence of the nearest markdown cell above (its caption)."""
+    found = {"title": [], "x": [], "y": [], "label": []}
+    for match in FIGURE_TEXT.finditer("".join(cell["source"])):
         text = match["text"]
         if "f" in match["prefix"]:
             text = re.sub(r"\{[^{}]*\}", "...", text)
-        titles.append(plain_text(text))
-    if titles:
-        return "Figure: " + "; ".join(t for t in titles if t)
-    if previous is not None and previous["cell_type"] == "markdown":
-        sentences = re.split(r"(?<=[.:!?])\s+", plain_text("".join(previous["source"])))
-        caption = sentences[-1].rstrip(":") if sentences else ""
-        if caption:
-            return "Figure: " + caption
-    return "Figure drawn by the code cell above"
+        text = plain_text(text)
+        if not re.sub(r"[\W_]|\.\.\.", "", text):
+            continue  # nothing but placeholders and punctuation
+        kind = match["kind"]
+        key = ("title" if "title" in kind else "x" if "xlabel" in kind
+               else "y" if "ylabel" in kind else "label")
+        if text not in found[key]:
+            found[key].append(text)
+    parts = []
+    if found["title"]:
+        parts.append("; ".join(found["title"]))
+    if found["x"] and found["y"]:
+        parts.append(f"{found['y'][0]} against {found['x'][0]}")
+    if found["label"]:
+        parts.append("showing " + ", ".join(found["label"]))
+    caption = ""
+    for previous in reversed(before):
+        if previous["cell_type"] == "markdown":
+            sentences = re.split(r"(?<=[.:!?])\s+", plain_text("".join(previous["source"])))
+            caption = sentences[-1].rstrip(":") if sentences else ""
+            break
+    words = len(re.findall(r"[A-Za-z]{2,}", " ".join(parts)))
+    if caption and words < 6:  # the code says little (a title made of {fields}): add the caption
+        parts.append(caption)
+    return ("Figure: " + ". ".join(p.rstrip(". ") for p in parts) if parts
+            else "Figure drawn by the code cell above")
 
 
 def hide_check_cells(nb: dict) -> int:
@@ -361,7 +382,7 @@ def stage_notebook(src: Path, repo: Repository) -> None:
     screenshot = REPO / "docs" / "screenshots" / f"{src.stem}.png"
     for cell in nb["cells"]:
         if any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
-            alt = figure_alt(cell, cells[-1] if cells else None)
+            alt = figure_alt(cell, cells)
             cell["metadata"].setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
         cells.append(cell)
         views = [o for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
