@@ -273,6 +273,13 @@ def pages(site, server, axe_js):
                         current["problems"].append(
                             f"requests still open after 15 s: {sorted(r.url for r in pending)}")
                     info["desktop"] = page.evaluate(JS_LAYOUT)
+                    if path == "index.html":  # the sidebar's button on a desktop hides the sidebar
+                        hidden = "document.getElementById('pst-primary-sidebar').classList.contains('pst-sidebar-hidden')"
+                        before = page.evaluate(hidden)
+                        page.locator(".primary-toggle:visible").first.click()
+                        page.wait_for_timeout(200)
+                        info["desktopToggle"] = [before, page.evaluate(hidden)]
+                        page.locator(".primary-toggle:visible").first.click()
                     started = time.monotonic()
                     page.add_script_tag(path=str(axe_js))  # inlined: no request
                     info["axe"] = page.evaluate(JS_AXE, path == AXE_CODE_PAGE)
@@ -455,6 +462,12 @@ def test_navigation_opens_on_a_phone(pages):
             problems.append(f"{path}: the contents button opened {secondary}")
     assert sum(info["phone"]["secondary"] is not None for info in pages.values()) >= len(NOTEBOOKS)
     assert not problems, "\n".join(problems)
+
+
+def test_the_sidebar_button_works_on_a_desktop(pages):
+    assert pages["index.html"]["desktopToggle"] == [False, True], (
+        "at 1280 px the navigation button did not hide the sidebar "
+        f"(hidden before, after: {pages['index.html']['desktopToggle']})")
 
 
 def test_every_page_has_a_favicon(pages, site, server):
