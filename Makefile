@@ -38,6 +38,7 @@ help:
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
 	@echo "make pins         refresh binder/constraints.txt from the newest releases"
 	@echo "make book         build the course website into build/book/ (offline; .venv-book)"
+	@echo "make site-screenshots  the website at 390 and 1280 px into docs/screenshots/site/"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -196,3 +197,10 @@ book: $(BOOK_VENV)/.installed
 	$(BOOK_BIN)/python book/stage.py
 	$(BOOK_BIN)/sphinx-build -b html -q -W --keep-going -c book -d build/book-doctrees build/book-src build/book
 	@echo "The website: build/book/index.html"
+
+# Screenshots of the website (landing page and notebook 03 at 390 and 1280 px, and the phone's
+# navigation open) into docs/screenshots/site/. Refresh them with this target, never by hand.
+.PHONY: site-screenshots
+site-screenshots: book $(VENV)/.test-installed
+	rm -f docs/screenshots/site/*.png
+	$(BIN)/python book/screenshots.py --out docs/screenshots/site

@@ -27,6 +27,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
     "sphinx.ext.githubpages",  # .nojekyll, for a fork that publishes from a branch
+    "sphinx_copybutton",  # a copy button on code cells; its clipboard.js is served from the site
 ]
 
 root_doc = "index"
@@ -58,6 +59,8 @@ html_theme = "sphinx_book_theme"
 html_title = "Fitting Gaussian mixtures"
 html_static_path = [str(STAGE / "_static"), str(REPO / "book" / "static")]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]  # the theme's navigation on a phone, and other repairs (see the file)
+html_favicon = str(REPO / "book" / "static" / "favicon.svg")
 html_extra_path = [str(STAGE / "_extra")]
 html_copy_source = False
 html_show_sourcelink = False
@@ -70,7 +73,46 @@ html_theme_options = {
     "use_repository_button": False,
     "launch_buttons": {},
     "show_toc_level": 2,
+    # A compact sidebar: the notebooks, the coursework page and the API page, not the 46 pages
+    # generated for the API (the API page lists them; their expander had no accessible name).
+    "max_navbar_depth": 1,
     "navigation_with_keys": False,
     # pydata-sphinx-theme: no version check or analytics that would call out.
     "check_switcher": False,
 }
+
+# --- copy buttons: on code cells and shell/Python blocks, not on outputs -------------------------
+copybutton_selector = "div.cell_input pre, div.highlight-bash pre, div.highlight-python pre"
+copybutton_exclude = ".linenos, .gp, .go"
+
+# --- a download menu and a launch button on every notebook page ------------------------------------
+# The theme's own buttons would offer the staged copy of a notebook (its widget views replaced by
+# pictures) and need the sources copied into the site; these offer the notebook as saved and
+# JupyterLab on Binder at the release tag (the same URLs as the links under each title).
+sys.path.insert(0, str(REPO / "book"))
+from stage import Repository  # noqa: E402
+
+
+def _notebook_buttons(app, pagename, templatename, context, doctree):
+    if not (pagename.startswith("notebooks/") and (STAGE / f"{pagename}.ipynb").exists()):
+        return
+    name = pagename.split("/", 1)[1] + ".ipynb"
+    repo = Repository((REPO / "README.md").read_text(encoding="utf-8"))
+    context.setdefault("header_buttons", [])
+    context["header_buttons"][:0] = [
+        {"type": "group", "tooltip": "Download this notebook", "icon": "fas fa-download",
+         "label": "download-buttons", "buttons": [
+             {"type": "link", "url": name, "text": ".ipynb", "icon": "fas fa-code",
+              "tooltip": "The notebook as saved, to run in JupyterLab", "label": "download-notebook-button"},
+             {"type": "javascript", "javascript": "window.print()", "text": ".pdf", "icon": "fas fa-file-pdf",
+              "tooltip": "Print to PDF", "label": "download-pdf-button"}]},
+        {"type": "group", "tooltip": "Run this notebook", "icon": "fas fa-rocket",
+         "label": "launch-buttons", "buttons": [
+             {"type": "link", "url": repo.binder(f"notebooks/{name}"), "text": "Binder",
+              "icon": "fas fa-play", "tooltip": "Open this notebook in JupyterLab on Binder",
+              "label": "binder-launch-button"}]},
+    ]
+
+
+def setup(app):
+    app.connect("html-page-context", _notebook_buttons, priority=502)

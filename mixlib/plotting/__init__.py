@@ -1,6 +1,7 @@
 """Matplotlib views of mixtures. The numerics never import this; widgets build on it.
 
-Every figure uses the Okabe-Ito colour-blind-safe palette (``PALETTE``) and labels its axes.
+Every figure uses a colour-blind-safe palette with 3:1 contrast on white (``PALETTE``) and labels
+its axes. Imported in a notebook, it displays figures sharp on high-density screens (``inline``).
 The density over a histogram (``draw_density_view``) serves every notebook; topic views live in
 submodules (``mixlib.plotting.<topic>``).
 """
@@ -14,6 +15,10 @@ from .density_view import (
     weighted_component_densities,
 )
 from .em import draw_trace, update_trace
+from .inline import use_sharp_figures
+
+# In a notebook (inline backend): figures at twice the pixels in 256 colours (see inline.py).
+use_sharp_figures()
 
 __all__ = [
     "PALETTE",

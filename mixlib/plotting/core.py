@@ -8,10 +8,19 @@ from .._checks import as_data
 from ..density import weighted_component_logpdf
 from ..params import check_params
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Okabe & Ito's (2008) colour-blind-safe hues, darkened where needed so every colour has at least
+# 3:1 contrast on white (WCAG 2.1, 1.4.11 for graphics): blue, ochre (was orange #E69F00, 2.2:1),
+# bluish green, reddish purple, sky blue (#56B4E9, 2.3:1), brick red (vermillion #D55E00 would be
+# confused with the darker ochre by deuteranopes), grey (yellow #F0E442, 1.3:1), black. Every pair
+# among the first five, and the sixth and seventh against all others, stays >= 10 apart (CIELAB
+# delta E) under simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009):
+# tests/test_palette.py checks both.
+PALETTE = ("#0072B2", "#B07200", "#009E73", "#C07199", "#3F8FBF", "#C0392B", "#767676", "#000000")
 MIXTURE_COLOUR = "#000000"
-HISTOGRAM_COLOUR = "#BBBBBB"
+# The histogram behind the curves: a light fill (the curves stay readable over it) and an outline
+# with 4.5:1 contrast on white that carries its shape.
+HISTOGRAM_COLOUR = "#D9D9D9"
+HISTOGRAM_EDGE_COLOUR = "#767676"
 
 
 def log_likelihood_surface(x, params, mu1_values, mu2_values):

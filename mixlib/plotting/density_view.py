@@ -16,7 +16,7 @@ from .._checks import as_data
 from ..density import weighted_component_logpdf
 from ..params import check_params
 from .axes_limits import nice_ceiling
-from .core import HISTOGRAM_COLOUR, MIXTURE_COLOUR, PALETTE
+from .core import HISTOGRAM_COLOUR, HISTOGRAM_EDGE_COLOUR, MIXTURE_COLOUR, PALETTE
 
 # Headroom above the tallest bar or peak, so the top of a curve is never cut by the frame.
 HEADROOM = 1.15
@@ -260,7 +260,8 @@ def draw_density_view(ax, x, params, *, max_k=None, bins=None, grid=None, xlabel
     max_k = params.k if max_k is None else max_k
     if component_labels is None:
         component_labels = [f"component {k + 1}" for k in range(max_k)]
-    histogram = ax.stairs([0.0], [0.0, 1.0], fill=True, color=HISTOGRAM_COLOUR, label=data_label)
+    histogram = ax.stairs([0.0], [0.0, 1.0], fill=True, facecolor=HISTOGRAM_COLOUR,
+                          edgecolor=HISTOGRAM_EDGE_COLOUR, linewidth=0.8, label=data_label)
     components = [
         ax.plot([], [], color=PALETTE[k % len(PALETTE)], lw=1.5, ls="--", zorder=3,
                 label=component_labels[k])[0]
