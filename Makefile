@@ -216,15 +216,15 @@ HUB_STUDENTS ?= 3
 HUB_PORT ?= 8000
 .PHONY: hub test-hub
 
-# Every user runs this environment: an interpreter they may execute (Debian's /usr/bin/python3,
-# not one under /root such as pyenv's), mixlib installed from a copy (not -e: the checkout may
-# be closed to them), so it is rebuilt when mixlib changes.
-HUB_PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,$(PYTHON))
-$(HUB_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml $(shell find mixlib -name '*.py' -o -name '*.csv')
-	$(HUB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
-	  echo "error: the hub needs Python 3.11 or newer: make hub HUB_PYTHON=/path/to/python3.11"; exit 1; }
+# Every user runs this environment: made from an interpreter they may execute (the project's own,
+# copied into $(HUB_VENV)/base-python by hub/portable_python.py when it lives under a folder closed
+# to them, such as pyenv's under /root), with mixlib installed from a copy (not -e: the checkout
+# may be closed to them), so it is rebuilt when mixlib changes.
+$(HUB_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml hub/portable_python.py $(shell find mixlib -name '*.py' -o -name '*.csv') | check-python
 	rm -rf $(HUB_VENV)
-	$(HUB_PYTHON) -m venv $(HUB_VENV)
+	mkdir -p $(HUB_VENV)
+	hubpython=$$($(PYTHON) hub/portable_python.py $(HUB_VENV)/base-python) && \
+	  LD_LIBRARY_PATH=$(abspath $(HUB_VENV))/base-python/lib $$hubpython -m venv $(HUB_VENV)
 	$(HUB_BIN)/python -m pip install --quiet --upgrade pip
 	$(HUB_BIN)/python -m pip install --quiet -c $(PINS) -r $(GRADER_REQS) ".[notebooks,hub]"
 	mkdir -p $(HUB_VENV)/share/jupyter/lab/settings

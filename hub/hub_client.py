@@ -102,8 +102,18 @@ class UserSession:
         return self.http.request(method, f"{self.hub_url}/user/{self.name}/{path.lstrip('/')}", **kw)
 
     def follow(self, url: str) -> requests.Response:
-        """Open a hub link (e.g. the nbgitpuller link) as the logged-in user's browser would."""
-        return self.http.get(url, timeout=self.timeout, allow_redirects=True)
+        """Open a hub link (e.g. the nbgitpuller link) in a browser: the hub's login form first
+        (JupyterHub's pages take cookies, not API tokens), then the link and its redirects
+        (the hub, the user's server, its OAuth round trip with the hub)."""
+        browser = requests.Session()
+        form = browser.get(f"{self.hub_url}/hub/login", timeout=self.timeout)
+        form.raise_for_status()
+        r = browser.post(f"{self.hub_url}/hub/login", timeout=self.timeout, allow_redirects=False,
+                         data={"username": self.name, "password": self.password,
+                               "_xsrf": browser.cookies.get("_xsrf", "")})
+        if r.status_code != 302:
+            raise HubError(f"{self.name}: the login form answered {r.status_code}")
+        return browser.get(url, timeout=self.timeout, allow_redirects=True)
 
     def pull(self, repo: str, branch: str, targetpath: str, timeout: float = 300) -> list[dict]:
         """What the nbgitpuller link's page does: stream ``git-pull/api``; the events, or HubError."""

@@ -81,3 +81,6 @@ c.Spawner.environment = {
     # nbgitpuller opens JupyterLab after a pull
     "NBGITPULLER_APP": "lab",
 }
+if settings.get("ld_library_path"):
+    # the interpreter copied by hub/portable_python.py finds its libpython there
+    c.Spawner.environment["LD_LIBRARY_PATH"] = settings["ld_library_path"]

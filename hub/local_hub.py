@@ -242,6 +242,14 @@ class LocalHub:
             _run(["useradd", "--create-home", "--home-dir", str(self.state / "home" / name),
                   "--shell", "/bin/bash", "--user-group", "--no-log-init", name])
             self.users[name] = ClassUser(name, secrets.token_urlsafe(18), role)
+            # Debian's useradd makes homes 0755 (world-readable): a student could read another's
+            # answers. Private homes, as a class server needs them.
+            self.users[name].home.chmod(0o700)
+
+    def _ld_library_path(self) -> str:
+        """The copied interpreter's lib/ (hub/portable_python.py), or '' for a system one."""
+        lib = self.venv.resolve() / "base-python" / "lib"
+        return str(lib) if any(lib.glob("libpython*.so*")) else ""
 
     def _start_hub(self):
         settings = {
@@ -250,11 +258,14 @@ class LocalHub:
             "passwords": {u.name: u.password for u in self.users.values()},
             "admins": [self.instructor.name], "harness_token": self.harness_token,
             "concurrent_spawn_limit": self.concurrent_spawn_limit,
+            "ld_library_path": self._ld_library_path(),
         }
         path = self.state / "hub.json"
         path.touch(mode=0o600)
         path.write_text(json.dumps(settings, indent=1), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV"))}
+        if self._ld_library_path():
+            env["LD_LIBRARY_PATH"] = self._ld_library_path()
         env.update(MIXNB_HUB_STATE=str(self.state),
                    PATH=f"{self.venv.resolve() / 'bin'}:{os.environ.get('PATH', '/usr/bin:/bin')}")
         self._hub_log = open(self.state / "jupyterhub.log", "w")
