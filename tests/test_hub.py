@@ -190,6 +190,14 @@ def test_servers_run_as_their_users_and_the_link_pulls_the_course(hub, sessions)
         assert oct(user.home.stat().st_mode & 0o777) == "0o700", "homes must be private"
     hub.timings["4 pulls"] = time.perf_counter() - started
 
+    # why the link follows a branch: a tag pulls once, and every later click fails
+    from hub_client import HubError
+    from local_hub import RELEASE_TAG
+    teacher = sessions[hub.instructor.name]
+    teacher.pull(hub.course_repo_url, RELEASE_TAG, "tagged")
+    with pytest.raises(HubError, match=f"origin/{RELEASE_TAG}"):
+        teacher.pull(hub.course_repo_url, RELEASE_TAG, "tagged")
+
     # the instructor hands out a fix; alice's edit of notebook 01 survives her next click
     alice, session = hub.student("alice"), sessions[hub.student("alice").name]
     path = f"{REPO_NAME}/{NOTEBOOK}"
