@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,19 +33,32 @@ from loadtest import DEFAULT_NOTEBOOK, run_class  # noqa: E402
 from local_hub import LocalHub  # noqa: E402
 
 
-def row(report) -> str:
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def row(report, solo=None, load=None) -> str:
+    """One table row. ``solo``: the cells' latencies of a student alone (the size-1 run), for the
+    delay the class adds to each cell (latency minus the same cell alone)."""
     s = report.summary()
     flag = "" if s["completed"] == report.students and not report.stopped_early else \
         f" ({s['completed']} finished{', deadline hit' if report.stopped_early else ''})"
+    added = "n/a"
+    if solo:
+        extra = [t - solo[i] for run in report.runs for i, t in enumerate(run.cells) if i < len(solo)]
+        added = f"{statistics.median(extra):.2f} / {_p95(extra):.2f}" if extra else "n/a"
     return (f"| {report.students}{flag} | {s['start']['median']:.1f} / {s['start']['max']:.1f} | "
-            f"{s['cell']['median']:.2f} / {s['cell']['p95']:.2f} / {s['cell']['max']:.2f} | "
+            f"{s['cell']['median']:.2f} / {s['cell']['p95']:.2f} / {s['cell']['max']:.2f} | {added} | "
             f"{s['move']['median']:.2f} / {s['move']['p95']:.2f} | "
-            f"{s['pss_mb']['median']:.0f} | {report.hub_rss_mb:.0f} | {report.wall:.0f} |")
+            f"{s['pss_mb']['median']:.0f} | {report.hub_rss_mb:.0f} | {report.wall:.0f} | "
+            f"{'' if load is None else f'{load:.1f}'} |")
 
 
 HEADER = ("| Students | Server start (s), median / max | Cell latency (s), median / p95 / max | "
-          "Widget move (s), median / p95 | Memory per student (MB, PSS) | Hub + proxy (MB) | "
-          "Wall (s) |\n|---|---|---|---|---|---|---|")
+          "Delay added per cell (s), median / p95 | Widget move (s), median / p95 | "
+          "Memory per student (MB, PSS) | Hub + proxy (MB) | Wall (s) | Load average before |\n"
+          "|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None):
@@ -59,13 +73,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     machine = describe()
     print(f"Machine: {machine}")
-    print(f"load average before: {os.getloadavg()[0]:.1f}")
-    rows = []
+    rows, solo = [], None
     for n in args.sizes:
+        load = os.getloadavg()[0]
         with LocalHub(students=n, concurrent_spawn_limit=max(n, 1)) as hub:
             report = run_class(hub, args.notebook, think=args.think, ramp=args.ramp,
                                moves=args.moves, deadline=args.deadline)
-        rows.append(row(report))
+        if n == 1 and report.runs[0].done:
+            solo = report.runs[0].cells
+        rows.append(row(report, solo, load))
         print(rows[-1], flush=True)
         for failure in report.failures[:5]:
             print("  failed:", failure)

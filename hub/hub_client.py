@@ -74,9 +74,17 @@ class UserSession:
     def start_server(self, timeout: float = 180) -> float:
         """Ask the hub to spawn this user's server and wait until it answers; seconds taken."""
         start = time.perf_counter()
+        self.request_server()
+        return self.wait_server(start, timeout)
+
+    def request_server(self):
+        """Ask the hub to spawn this user's server (returns at once; see ``wait_server``)."""
         r = self.hub_api("POST", f"users/{self.name}/server")
         if r.status_code not in (201, 202, 400):  # 400: already running
             raise HubError(f"{self.name}: spawn refused ({r.status_code} {r.text[:200]})")
+
+    def wait_server(self, start: float, timeout: float = 180) -> float:
+        """Wait until the server answers through the proxy; seconds since ``start`` (perf_counter)."""
         while True:
             model = self.hub_api("GET", f"users/{self.name}").json()
             server = model.get("servers", {}).get("")

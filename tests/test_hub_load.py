@@ -36,7 +36,7 @@ def test_three_students_at_once_every_measurement_present():
     with LocalHub(students=STUDENTS) as hub:
         report = run_class(hub, think=0.5, ramp=3, moves=MOVES, deadline=300)
         users = [u.name for u in hub.students]
-    print(f"\n{HEADER}\n{row(report)}")
+    print(f"\n{HEADER}\n{row(report, load=os.getloadavg()[0])}")
     assert not report.failures, report.failures
     assert not report.stopped_early
     cells = notebook_code_cells(json.loads((REPO / DEFAULT_NOTEBOOK).read_text(encoding="utf-8")))
