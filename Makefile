@@ -47,6 +47,8 @@ help:
 	@echo "make test-latest  the suite against the newest releases (do the pins need a bump?)"
 	@echo "make pins         refresh binder/constraints.txt from the newest releases"
 	@echo "make book         build the course website into build/book/ (offline; .venv-book)"
+	@echo "make hub          a local JupyterHub for a class: Unix users, 127.0.0.1 (root; .venv-hub)"
+	@echo "make test-hub     only the JupyterHub tests (part of make test)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \

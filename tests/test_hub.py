@@ -361,3 +361,29 @@ def test_grading_loop_through_the_shared_exchange(hub, sessions):
     assert scores[alice.name] == full, scores
     assert scores[bob.name] == 0, scores
     assert 0 < scores[carol.name] < full, scores
+
+
+@pytest.mark.hub
+@pytest.mark.slow
+def test_the_hub_environment_holds_only_pinned_versions():
+    """Every package in .venv-hub at the version binder/constraints.txt (or the grading tools'
+    file) pins: the hub block of the constraints lists all that JupyterHub and nbgitpuller add."""
+    import subprocess
+    from packaging.utils import canonicalize_name
+    venv = Path(os.environ.get("MIXNB_HUB_VENV", REPO / ".venv-hub"))
+    pins = {}
+    for path in (REPO / "binder" / "constraints.txt", REPO / "coursework" / "requirements-grader.txt"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "==" in line:
+                name, version = line.split("==")
+                pins[canonicalize_name(name)] = version
+    frozen = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "freeze", "--all"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    installed = dict(line.split("==") for line in frozen if "==" in line)
+    assert "jupyterhub" in installed and "nbgitpuller" in installed
+    drift = {name: version for name, version in installed.items()
+             if name not in ("pip", "setuptools", "mixlib")
+             and pins.get(canonicalize_name(name)) != version}
+    assert not drift, (f".venv-hub has versions binder/constraints.txt does not pin: {drift}; "
+                       "add them to its hub block")
