@@ -51,14 +51,16 @@ def row(report, solo=None, load=None) -> str:
     return (f"| {report.students}{flag} | {s['start']['median']:.1f} / {s['start']['max']:.1f} | "
             f"{s['cell']['median']:.2f} / {s['cell']['p95']:.2f} / {s['cell']['max']:.2f} | {added} | "
             f"{s['move']['median']:.2f} / {s['move']['p95']:.2f} | "
-            f"{s['pss_mb']['median']:.0f} | {report.hub_rss_mb:.0f} | {report.wall:.0f} | "
+            f"{s['pss_mb']['median']:.0f} | {s['cpu']['median']:.1f} | "
+            f"{report.hub_rss_mb:.0f} / {report.hub_cpu:.1f} | "
+            f"{report.wall:.0f} | "
             f"{'' if load is None else f'{load:.1f}'} |")
 
 
 HEADER = ("| Students | Server start (s), median / max | Cell latency (s), median / p95 / max | "
           "Delay added per cell (s), median / p95 | Widget move (s), median / p95 | "
-          "Memory per student (MB, PSS) | Hub + proxy (MB) | Wall (s) | Load average before |\n"
-          "|---|---|---|---|---|---|---|---|---|")
+          "Memory per student (MB, PSS) | CPU per student (s) | Hub + proxy (MB, CPU s) | Wall (s) | "
+          "Load average before |\n|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None):

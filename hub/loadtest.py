@@ -8,12 +8,13 @@ between cells, then moves a slider a few times. Students arrive spread over ``ra
 Measured: server start (request to ready, through the proxy), every cell's latency (request to
 the kernel's idle, outputs included), every widget move's latency (``comm_msg`` to idle), and
 each student's memory (PSS of every process running as that user, after the run: their server
-and kernel). Bounded: at most ``local_hub.MAX_USERS`` students and ``deadline`` seconds; a run
+and kernel) and CPU time (the same processes, with the children they waited for). Bounded: at most ``local_hub.MAX_USERS`` students and ``deadline`` seconds; a run
 that hits the deadline stops and says so. Everything on 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import threading
@@ -38,6 +39,7 @@ class StudentRun:
     cells: list = field(default_factory=list)    # seconds per code cell
     moves: list = field(default_factory=list)    # seconds per widget move
     pss_mb: float = float("nan")
+    cpu: float = float("nan")                    # CPU seconds of all the student's processes
     error: str | None = None
     done: bool = False
 
@@ -52,6 +54,7 @@ class LoadReport:
     runs: list
     hub_rss_mb: float
     stopped_early: bool
+    hub_cpu: float = float("nan")   # CPU seconds the hub and proxy used during the run
 
     @property
     def failures(self) -> list[str]:
@@ -74,6 +77,7 @@ class LoadReport:
             return {"median": statistics.median(ordered), "p95": p95, "max": ordered[-1]}
         return {"start": stats(self._all("start")), "cell": stats(self._all("cells")),
                 "move": stats(self._all("moves")), "pss_mb": stats(self._all("pss_mb")),
+                "cpu": stats(self._all("cpu")),
                 "completed": sum(r.done for r in self.runs)}
 
 
@@ -90,6 +94,23 @@ def pss_mb(user: str) -> float:
     return total_kb / 1024
 
 
+def _pids_cpu(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(user: str) -> float:
+    """CPU time (user + system, s) of every process of a Unix user, with their waited-for children
+    (git, nbgrader): what the student's session has cost the machine so far."""
+    return _pids_cpu(user_pids(user))
+
+
 def _rss_mb(pids) -> float:
     total = 0
     for pid in pids:
@@ -104,7 +125,6 @@ def _rss_mb(pids) -> float:
 
 def _hub_pids(hub: LocalHub) -> list[int]:
     """The hub and its proxy (the hub's process group)."""
-    import os
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -185,21 +205,30 @@ def run_class(hub: LocalHub, notebook: str = DEFAULT_NOTEBOOK, think: float = 2.
                             raise RuntimeError("a widget move raised an error")
                         run.moves.append(moved.seconds)
                 run.pss_mb = pss_mb(user.name)
+                run.cpu = cpu_seconds(user.name)
             finally:
                 kernel.close()
             run.done = True
         except Exception as exc:  # recorded and reported; the others go on
             run.error = f"{type(exc).__name__}: {exc}"
 
+    hub_cpu_before = _pids_cpu(_hub_pids(hub))
     timer = threading.Timer(deadline, stop.set)
     timer.start()
     try:
         with ThreadPoolExecutor(max_workers=len(students)) as pool:
-            list(pool.map(student, students, arrivals))
+            futures = [pool.submit(student, u, a) for u, a in zip(students, arrivals)]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:  # Ctrl-C: everyone stops at their next pause
+                stop.set()
+                raise
         hub_rss = _rss_mb(_hub_pids(hub))
+        hub_cpu = _pids_cpu(_hub_pids(hub)) - hub_cpu_before
     finally:
         timer.cancel()
     report = LoadReport(len(students), notebook, think, ramp, time.perf_counter() - t0,
-                        [runs[u.name] for u in students], hub_rss, stop.is_set())
+                        [runs[u.name] for u in students], hub_rss, stop.is_set(), hub_cpu)
     stop.set()
     return report
