@@ -213,7 +213,10 @@ class LocalHub:
         _run(["git", "-C", str(bare), "branch", "-f", COURSE_BRANCH, RELEASE_TAG])
         self.git_port = free_port()
         self._git = subprocess.Popen(
-            ["git", "daemon", "--export-all", "--reuseaddr", f"--base-path={git_root}",
+            # no cap on connections: git daemon's default of 32 failed 4 of 40 students pulling
+            # at once in the load test ("Remote content unavailable")
+            ["git", "daemon", "--export-all", "--reuseaddr", "--max-connections=0",
+             f"--base-path={git_root}",
              "--listen=127.0.0.1", f"--port={self.git_port}", str(git_root)],
             stdout=subprocess.DEVNULL, stderr=open(self.state / "git-daemon.log", "w"))
         deadline = time.monotonic() + 20
