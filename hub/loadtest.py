@@ -124,8 +124,13 @@ def _rss_mb(pids) -> float:
 
 
 def _hub_pids(hub: LocalHub) -> list[int]:
-    """The hub and its proxy (the hub's process group)."""
+    """The hub (its process group) and its proxy (JupyterHub starts it in a session of its own,
+    and writes its pid to the file the config names)."""
     pids = []
+    try:
+        pids.append(int((hub.state / "proxy.pid").read_text().strip()))
+    except (OSError, ValueError):
+        pass
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
