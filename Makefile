@@ -244,4 +244,4 @@ hub: $(HUB_VENV)/.installed hub/node_modules/.installed
 	$(HUB_BIN)/python hub/local_hub.py --students $(HUB_STUDENTS) --port $(HUB_PORT)
 
 test-hub: $(VENV)/.test-installed $(HUB_VENV)/.installed hub/node_modules/.installed
-	$(BIN)/python -m pytest tests/test_hub.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/test_hub.py tests/test_hub_load.py $(PYTEST_ARGS)
