@@ -5,11 +5,20 @@
 
 PYTHON ?= python3
 VENV ?= .venv
+# The class server's environment (JupyterHub, see the hub part at the end); 'make test' runs its
+# tests. The students' servers run from it as other Unix users: when this checkout is closed to
+# them (a parent folder without o+x, e.g. under /root), it goes to /opt/mixture-notebooks-hub.
+ifndef HUB_VENV
+HUB_VENV := $(shell p="$(CURDIR)"; while [ "$$p" != / ]; do \
+  [ -n "$$(find "$$p" -maxdepth 0 -perm -o+x)" ] || { echo /opt/mixture-notebooks-hub; exit; }; \
+  p=$$(dirname "$$p"); done; echo .venv-hub)
+endif
+export MIXNB_HUB_VENV := $(abspath $(HUB_VENV))
 # The one constraints file: exact pins for every extra (Binder installs binder/requirements.txt,
 # the students' packages alone, under the same file).
 PINS := binder/constraints.txt
 # Every extra whose pins live in $(PINS): 'make pins' installs them all to refresh it.
-PIN_EXTRAS := notebooks,test,book
+PIN_EXTRAS := notebooks,test,book,hub
 PORT ?= 8888
 # Empty TOKEN: JupyterLab makes a random token and prints the URL with it. Never an empty token.
 TOKEN ?=
@@ -39,6 +48,8 @@ help:
 	@echo "make pins         refresh binder/constraints.txt from the newest releases"
 	@echo "make book         build the course website into build/book/ (offline; .venv-book)"
 	@echo "make site-screenshots  the website at 390 and 1280 px into docs/screenshots/site/"
+	@echo "make hub          a local JupyterHub for a class: Unix users, 127.0.0.1 (root; .venv-hub)"
+	@echo "make test-hub     only the JupyterHub tests (part of make test)"
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
@@ -81,7 +92,10 @@ test-portable: $(VENV)/.test-installed
 
 # Everything: the emulated CPUs first (their 'native' profile is the full run that follows), then
 # the whole suite natively. Fails if either failed, and ends on pytest's own summary line.
-test: $(VENV)/.test-installed
+# As root, 'make test' also runs the JupyterHub tests (they create Unix users): their environment
+# and proxy are built first. Without root those tests are skipped and say why.
+HUB_TEST_DEPS := $(if $(filter 0,$(shell id -u)),$(HUB_VENV)/.installed hub/node_modules/.installed)
+test: $(VENV)/.test-installed $(HUB_TEST_DEPS)
 	@status=0; \
 	if [ "$(PORTABLE)" != 0 ]; then $(BIN)/python tests/cpu_profiles.py --skip native $(PORTABLE_ARGS) || status=1; fi; \
 	$(BIN)/python $(SUITE) $(PYTEST_ARGS) || status=1; \
@@ -125,13 +139,15 @@ pins: | check-python
 	rm -rf .venv-pins && $(PYTHON) -m venv .venv-pins
 	.venv-pins/bin/python -m pip install --quiet --upgrade pip
 	.venv-pins/bin/python -m pip install --quiet -e ".[$(PIN_EXTRAS)]"
-	{ sed '/^[^#]/,$$d' $(PINS); .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^mixlib'; } > $(PINS).new
+	{ sed '/^[^#]/,$$d' $(PINS); .venv-pins/bin/python -m pip freeze --exclude-editable | grep -v '^mixlib' \
+	  | grep -viE '^(alembic|mako)=='; } > $(PINS).new
 	mv $(PINS).new $(PINS)
 	rm -rf .venv-pins
 	@echo "$(PINS) refreshed: run 'make notebooks test' and commit both."
 
 clean:
 	rm -rf $(VENV) .venv-latest .venv-pins .venv-book .pytest_cache .hypothesis build
+	rm -rf $(HUB_VENV) hub/node_modules
 
 # ---- Coursework (coursework/, issue 6) ------------------------------------------------------
 # nbgrader is an instructor tool that adds JupyterLab extensions: it lives in its own environment,
@@ -204,3 +220,41 @@ book: $(BOOK_VENV)/.installed
 site-screenshots: book $(VENV)/.test-installed
 	rm -f docs/screenshots/site/*.png
 	$(BIN)/python book/screenshots.py --out docs/screenshots/site
+
+# ---- A class on one server: JupyterHub (hub/, issue 33) ---------------------------------------
+# JupyterHub + nbgitpuller + the course environment + the grading tools in .venv-hub (the hub's
+# user environment: the hub itself, every student's server and the instructor's run from it), and
+# configurable-http-proxy from npm in hub/node_modules (never global). The hub binds 127.0.0.1 only
+# and logs users in with a test authenticator (one random password per user, made per run).
+#   make hub        a local hub with an instructor and three students made as Unix users (root);
+#                   prints the URL and the passwords; Ctrl-C stops it and removes the users
+#   make test-hub   only the hub tests (also part of 'make test')
+HUB_BIN := $(HUB_VENV)/bin
+HUB_STUDENTS ?= 3
+HUB_PORT ?= 8000
+.PHONY: hub test-hub
+
+# Every user runs this environment: made from an interpreter they may execute (the project's own,
+# copied into $(HUB_VENV)/base-python by hub/portable_python.py when it lives under a folder closed
+# to them, such as pyenv's under /root), with mixlib installed from a copy (not -e: the checkout
+# may be closed to them), so it is rebuilt when mixlib changes.
+$(HUB_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml hub/portable_python.py $(shell find mixlib -name '*.py' -o -name '*.csv') | check-python
+	rm -rf $(HUB_VENV)
+	mkdir -p $(HUB_VENV)
+	hubpython=$$($(PYTHON) hub/portable_python.py $(HUB_VENV)/base-python) && \
+	  LD_LIBRARY_PATH=$(abspath $(HUB_VENV))/base-python/lib $$hubpython -m venv $(HUB_VENV)
+	$(HUB_BIN)/python -m pip install --quiet --upgrade pip
+	$(HUB_BIN)/python -m pip install --quiet -c $(PINS) -r $(GRADER_REQS) ".[notebooks,hub]"
+	mkdir -p $(HUB_VENV)/share/jupyter/lab/settings
+	cp binder/overrides.json $(HUB_VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+hub/node_modules/.installed: hub/package.json hub/package-lock.json
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub: $(HUB_VENV)/.installed hub/node_modules/.installed
+	$(HUB_BIN)/python hub/local_hub.py --students $(HUB_STUDENTS) --port $(HUB_PORT)
+
+test-hub: $(VENV)/.test-installed $(HUB_VENV)/.installed hub/node_modules/.installed
+	$(BIN)/python -m pytest tests/test_hub.py tests/test_hub_load.py $(PYTEST_ARGS)

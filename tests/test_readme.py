@@ -277,7 +277,7 @@ def test_counts_and_total_time_are_current():
 SIMD_LEVEL = re.compile(r"AVX-512|AVX2|SSE4\.2|NEON|baseline only")
 
 
-@pytest.mark.parametrize("marker", ["bench-table", "latency-table", "notebook-times"])
+@pytest.mark.parametrize("marker", ["bench-table", "latency-table", "notebook-times", "hub-load"])
 def test_measured_tables_name_their_machine(marker):
     """A speed figure holds for the CPU it was measured on (AVX-512 and AVX2 differ 2-3x here).
 
