@@ -16,7 +16,7 @@ operations is what matters; two paths:
   (``exp(a_r - a_r) = 1`` costs nothing); each other ``t_j = a_j - a_r`` is a quadratic in x,
   evaluated by Horner's rule from three coefficients. The M-step needs only the raw moments
   ``sum r_jk x^p`` (p = 0, 1, 2) of the K - 1 other components, and the reference component's are
-  the data's totals (computed once per data array) minus theirs; the scatter about any centre
+  the data's totals (summed in the first pass over a data array) minus theirs; the scatter about any centre
   follows from the raw moments, so a mean that moved far costs no second pass. Each of these
   shortcuts loses digits when numbers of very different sizes meet (a narrow component far from
   the data's centre, a reference that owns few points): ``_moment_plan`` refuses the path when the
@@ -79,9 +79,8 @@ class PassBuffers:
         self.blocks = np.empty(c // LOG_BLOCK)
         self.range_of = None             # the data array whose (min, max) ``x_range`` holds
         self.x_range = None
-        self.moments_of = None           # the data array whose ``squares_of_x`` and totals hold
-        self.squares_of_x = None
-        self.totals = None
+        self.totals_of = None            # the data array whose ``totals`` hold
+        self.totals = None               # (n, sum x, a bound on sum |x|, sum x^2)
 
     def data_range(self, x):
         """(min, max) of ``x``, computed once per data array."""
@@ -90,16 +89,6 @@ class PassBuffers:
             self.range_of = x
         return self.x_range
 
-    def data_moments(self, x):
-        """``x**2`` and the totals ``(n, sum x, a bound on sum |x|, sum x**2)``, once per data
-        array. The bound, ``sqrt(n sum x**2)`` (Cauchy-Schwarz), serves the digit checks and
-        saves a pass over the data."""
-        if self.moments_of is not x:
-            self.squares_of_x = np.square(x)
-            sum_squares = float(self.squares_of_x.sum())
-            self.totals = (float(x.size), float(x.sum()), math.sqrt(x.size * sum_squares), sum_squares)
-            self.moments_of = x
-        return self.squares_of_x, self.totals
 
 
 def _log_of_products(values, blocks):
@@ -249,13 +238,16 @@ def _moments_pass(x, plan, const, means, scale, buf):
     ``M_p[k] = sum_i r_ik x_i^p`` for every component (the reference's by subtraction)."""
     r, alpha, beta, gamma = plan
     others = alpha.shape[0]
-    squares, (n, sum_x, sum_abs_x, sum_squares) = buf.data_moments(x)
+    # The data's totals are summed in the first pass over a data array (the chunks are in cache
+    # then); sum |x| is bounded by sqrt(n sum x^2) (Cauchy-Schwarz), enough for the digit checks.
+    first_pass = buf.totals_of is not x
+    sum_x = sum_squares = 0.0
     m0, m1, m2 = np.zeros(others), np.zeros(others), np.zeros(others)
     log_products = 0.0
     for start in range(0, x.size, CHUNK):
         xc = x[start:start + CHUNK]
         c = xc.size
-        terms, recip = buf.logs[:others, :c], buf.total[:c]
+        terms, recip, squares = buf.logs[:others, :c], buf.total[:c], buf.shift[:c]
         np.multiply(xc, alpha, out=terms)        # Horner: ((alpha x) + beta) x + gamma = a_j - a_r
         terms += beta
         terms *= xc
@@ -266,10 +258,18 @@ def _moments_pass(x, plan, const, means, scale, buf):
             recip += row
         np.divide(1.0, recip, out=recip)         # r_ir = 1 / (1 + sum_j exp(a_j - a_r))
         terms *= recip                           # r_ij
+        np.square(xc, out=squares)
         m0 += terms.sum(axis=1)
         m1 += _row_dots(terms, xc)
-        m2 += _row_dots(terms, squares[start:start + c])
+        m2 += _row_dots(terms, squares)
         log_products += _log_of_products(recip, buf.blocks)
+        if first_pass:
+            sum_x += float(xc.sum())
+            sum_squares += float(squares.sum())
+    if first_pass:
+        buf.totals = (float(x.size), sum_x, math.sqrt(x.size * sum_squares), sum_squares)
+        buf.totals_of = x
+    n, sum_x, sum_abs_x, sum_squares = buf.totals
     # sum_i a_r(x_i) from the totals: n const_r - s_r^2 (sum x^2 - 2 m_r sum x + n m_r^2)
     s2, m_r = float(scale[r]) ** 2, float(means[r])
     sum_reference = n * float(const[r]) - s2 * (sum_squares - 2.0 * m_r * sum_x + n * m_r * m_r)
