@@ -142,10 +142,19 @@ GRADER_PATH = PATH="$(abspath $(GRADER_BIN)):$$PATH"
 
 .PHONY: coursework coursework-sources test-coursework
 
-$(GRADER_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml | check-python
+# Every package of the students' environment (binder/requirements.txt: an answer cell may import
+# matplotlib or scikit-learn), at the same pins, plus nbgrader; and the kernelspec 'mixture-grading'
+# that runs student code without the instructor's rights (coursework/grading/sandbox_kernel.py).
+GRADING_KERNEL := $(GRADER_VENV)/share/jupyter/kernels/mixture-grading
+$(GRADER_VENV)/.installed: $(GRADER_REQS) $(PINS) binder/requirements.txt pyproject.toml coursework/grading/sandbox_kernel.py | check-python
 	$(PYTHON) -m venv $(GRADER_VENV)
 	$(GRADER_BIN)/python -m pip install --quiet --upgrade pip
-	$(GRADER_BIN)/python -m pip install --quiet -c $(PINS) -r $(GRADER_REQS) -e .
+	$(GRADER_BIN)/python -m pip install --quiet -c $(PINS) -r binder/requirements.txt -r $(GRADER_REQS) -e .
+	mkdir -p $(GRADING_KERNEL)
+	$(GRADER_BIN)/python -c 'import json, sys; json.dump({"argv": [sys.argv[1], sys.argv[2], "-f", "{connection_file}"], \
+	  "display_name": "Python 3 (grading sandbox)", "language": "python", "interrupt_mode": "signal"}, \
+	  open(sys.argv[3], "w"), indent=1)' "$(abspath $(GRADER_BIN))/python" "$(abspath coursework/grading/sandbox_kernel.py)" \
+	  $(GRADING_KERNEL)/kernel.json
 	touch $@
 
 coursework: $(GRADER_VENV)/.installed
