@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursework_helpers import GRADEBOOK_DUMP, WRONG_ANSWERS, normalised, with_wrong_answer
+from coursework_helpers import CHEATS, GRADEBOOK_DUMP, RIGHT_ANSWERS, WRONG_ANSWERS, normalised, with_wrong_answer
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "coursework"
@@ -29,6 +29,11 @@ GRADER_VENV = REPO / ".venv-grader"
 GRADER_BIN = GRADER_VENV / "bin"
 SOURCES = sorted(COURSE.glob("source/*/*.ipynb"))
 ASSIGNMENTS = {path.parent.name: path.name for path in SOURCES}
+sys.path.insert(0, str(COURSE / "grading"))
+import inline_guard  # noqa: E402  (coursework/grading/inline_guard.py)
+import suspicious  # noqa: E402  (coursework/grading/suspicious.py)
+
+HONEST = [*WRONG_ANSWERS, *RIGHT_ANSWERS]  # no cheating: never in the suspicious report
 
 
 def nbgrader_cells(nb):
@@ -62,12 +67,16 @@ def test_source_metadata(path):
         if m["solution"] and cell.cell_type == "code":
             assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source
         if m["grade"] and cell.cell_type == "code":
-            # visible tests first, then hidden tests that switch mixlib off around the student's call
+            # hidden tests first (their specific message is the one the student reads), then the visible ones
             assert "### BEGIN HIDDEN TESTS" in cell.source and "### END HIDDEN TESTS" in cell.source
-            visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
-            # the hidden part runs the student's function on fresh seeded data with mixlib off
+            before, rest = cell.source.split("### BEGIN HIDDEN TESTS\n")
+            hidden, visible = rest.split("### END HIDDEN TESTS\n")
+            assert all(line.startswith("#") for line in before.splitlines()), "only comments before the hidden tests"
             assert "assert" in visible
-            assert "mixlib_switched_off()" in hidden and "default_rng(" in hidden
+            # the hidden part first checks for tampering, then runs the student's function on fresh seeded
+            # data through the guard (mixlib off, test variables out of reach)
+            assert hidden.startswith("_grading.begin()\n") and "_run(" in hidden and "default_rng(" in hidden
+            assert "def _run" not in hidden and "mixlib_switched_off" not in hidden
     manual = [m for c, m in cells if m["grade"] and m["solution"] and c.cell_type == "markdown"]
     assert manual, "at least one free-text answer graded by hand"
     total = sum(m["points"] for _, m in cells if m["grade"])
@@ -76,6 +85,37 @@ def test_source_metadata(path):
     assert f"{sum(autograded(nb).values())} autograded" in intro
     assert re.search(r"Expected time: about \d+ minutes", intro)
     assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.parent.name)
+def test_setup_cell_holds_the_current_grading_guard(path):
+    """Fails when coursework/grading/guard.py changed and the sources were not refreshed (make coursework-sources)."""
+    cell = inline_guard.setup_cell(nbformat.read(path, as_version=4))
+    assert cell.metadata["nbgrader"]["locked"] and not cell.metadata["nbgrader"]["grade"]
+    assert inline_guard.with_guard(cell.source, path.parent.name) == cell.source
+
+
+def test_suspicious_report_reads_cheats_not_honest_code():
+    """The report's rules on their own (the graded run checks them on whole submissions)."""
+    flagged = {
+        "np.allclose = lambda *a, **k: True": "patches a module",
+        "setattr(np, 'isclose', None)": "patches a module",
+        "def f(x):\n    return globals()['expected']": "globals",
+        "def f(x):\n    return _ih[-1]": "input/output history",
+        "import importlib.util\nm = importlib.util.spec_from_file_location('m', mixlib.em.__file__)": "importlib",
+        "from mixlib._em_pass import _responsibilities_general": "private mixlib module",
+        "def f(x):\n    return mixlib._em_pass._log_of_products(x, 1)": "private part of mixlib",
+        "import sys\ndef f():\n    return sys._getframe(1).f_locals": "stack frames",
+        "get_ipython().input_transformers_post.append(lambda lines: [])": "IPython's machinery",
+        "_grading = None": "grading guard",
+    }
+    for code, reason in flagged.items():
+        assert any(reason in why for _, why in suspicious.findings(code, "01_sampling_and_likelihood")), code
+    assert any("multivariate_normal" in why for _, why in suspicious.findings(
+        "import scipy.stats\ndef f(X, m, c):\n    return scipy.stats.multivariate_normal(m, c).logpdf(X)", "04_two_dimensions"))
+    honest = ("import matplotlib.pyplot as plt\nfrom scipy.special import logsumexp\nimport sklearn.mixture\n"
+              "def f(x, w):\n    z = np.asarray(x)\n    return logsumexp(np.log(w) + z, axis=0)\n")
+    assert suspicious.findings(honest, "01_sampling_and_likelihood") == []
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.parent.name)
@@ -89,7 +129,7 @@ def test_release_holds_no_solutions_or_hidden_tests():
     assert sorted(p.name for p in (COURSE / "release").iterdir()) == sorted(ASSIGNMENTS)
     for name, notebook in ASSIGNMENTS.items():
         text = (COURSE / "release" / name / notebook).read_text(encoding="utf-8")
-        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "mixlib_switched_off", "Marking:"):
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "_make_grading", "_grading.", "Marking:"):
             assert secret not in text, f"{name}: the student copy contains {secret!r}"
         assert "raise NotImplementedError()" in text and "YOUR ANSWER HERE" in text
 
@@ -149,6 +189,7 @@ def course(grader, tmp_path_factory):
     root.mkdir()
     shutil.copy(COURSE / "nbgrader_config.py", root)
     shutil.copytree(COURSE / "source", root / "source")
+    shutil.copytree(COURSE / "grading", root / "grading", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ASSIGNMENTS:
         run([grader / "nbgrader", "generate_assignment", name, "--force"], root, timeout=300)
     return root
@@ -170,14 +211,15 @@ def graded(grader, course, tmp_path_factory):
             "solution": solution,
             "blank": nbformat.read(root / "release" / name / notebook, as_version=4),
         }
-        for wrong in WRONG_ANSWERS:
+        for wrong in [*WRONG_ANSWERS, *RIGHT_ANSWERS, *CHEATS]:
             if wrong.assignment == name:
                 submissions[wrong.student] = with_wrong_answer(solution, wrong)
         for student, nb in submissions.items():
             folder = root / "submitted" / student / name
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / notebook)
-        script = f"nbgrader autograde {name} --force && nbgrader generate_feedback {name} --force"
+        script = (f"nbgrader autograde {name} --force && nbgrader generate_feedback {name} --force"
+                  f" && {grader / 'python'} -m grading.suspicious {name} > suspicious.txt")
         jobs.append(subprocess.Popen(["sh", "-c", script], cwd=root, env=grader_env(),
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     for job in jobs:
@@ -223,12 +265,16 @@ def feedback_text(root, assignment, student):
 
 def hidden_secrets():
     """Strings only the hidden tests contain: their seeds and helper names."""
-    secrets = {"BEGIN HIDDEN TESTS", "mixlib_switched_off", "_mixlib_is_off", "Traceback (most recent call last)"}
+    secrets = {"BEGIN HIDDEN TESTS", "_make_grading", "_grading.begin", "Traceback (most recent call last)",
+               "LEAK:", "ipykernel_", "/tmp/"}  # LEAK: what the leak attempts print or raise; paths
     for path in SOURCES:
         for cell in nbformat.read(path, as_version=4).cells:
             if "### BEGIN HIDDEN TESTS" in cell.source:
-                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
                 secrets |= set(re.findall(r"default_rng\([^)]*\)", hidden))
+                # every line of hidden code long enough to be specific (comments and messages aside)
+                secrets |= {line.strip() for line in hidden.splitlines()
+                            if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "f\"", "assert"))}
     return secrets
 
 
@@ -292,17 +338,73 @@ def test_feedback_names_the_mistake(graded, wrong):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
 def test_feedback_shows_messages_not_hidden_tests(graded, assignment):
+    """No feedback page shows hidden code, seeds or data, or anything student code printed or raised
+    (the leak attempts in CHEATS print and raise the input history and the hidden data); an honest
+    submission's failed test shows its message in full."""
     secrets = hidden_secrets()
     students = [p.name for p in (graded[assignment] / "feedback").iterdir()]
     assert "solution" in students and "blank" in students and len(students) >= 10
+    honest = {"solution", "blank"} | {w.student for w in HONEST}
     for student in students:
         shown = feedback_text(graded[assignment], assignment, student)
         leaked = sorted(secret for secret in secrets if secret in shown)
         assert not leaked, f"{student}'s feedback shows hidden test material: {leaked}"
-        if student != "blank":  # the blank copy fails on its own 'raise NotImplementedError()'
-            for cell, message in messages_of(graded, assignment, student).items():
+        for cell, message in messages_of(graded, assignment, student).items():
+            if student in honest and "_test" in cell:
                 assert re.fullmatch(r"\w+: \S.{20,}", message, re.S), f"{student} {cell}: bare {message!r}"
-                assert message.split(": ", 1)[1][:60] in shown
+                assert message.split(": ", 1)[1][:60] in shown, (student, cell, message)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("right", RIGHT_ANSWERS, ids=lambda w: w.student)
+def test_right_answer_written_differently_keeps_every_point(scores, right):
+    got = code_scores(scores, right.assignment, right.student)
+    assert got and all(auto == max_score for auto, max_score in got.values()), (right.why, got)
+
+
+def report_lines(graded, assignment, student):
+    text = (graded[assignment] / "suspicious.txt").read_text(encoding="utf-8")
+    assert text.startswith(f"Suspicious submissions: {assignment}")
+    return [line for line in text.splitlines()[2:] if line.split("\t")[0] == student]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cheat", CHEATS, ids=lambda w: w.student)
+def test_cheat_is_docked_or_flagged(graded, scores, cheat):
+    """Each attempt loses exactly the cells listed (the guard docks it) and is in the suspicious report."""
+    got = code_scores(scores, cheat.assignment, cheat.student)
+    expected = {cell: 0.0 if cell in cheat.loses else max_score for cell, (_, max_score) in got.items()}
+    assert {cell: auto for cell, (auto, _) in got.items()} == expected, cheat.why
+    lines = report_lines(graded, cheat.assignment, cheat.student)
+    assert any(cheat.flagged in line for line in lines), (cheat.flagged, lines)
+    if cheat.says:
+        aimed = cheat.cell.replace("_answer", "_test")
+        assert cheat.says in messages_of(graded, cheat.assignment, cheat.student).get(aimed, ""), cheat.why
+        assert cheat.says in feedback_text(graded[cheat.assignment], cheat.assignment, cheat.student)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(ASSIGNMENTS))
+def test_suspicious_report_spares_honest_submissions(graded, assignment):
+    text = (graded[assignment] / "suspicious.txt").read_text(encoding="utf-8")
+    flagged = {line.split("\t")[0] for line in text.splitlines()[2:]}
+    cheats = {c.student for c in CHEATS if c.assignment == assignment}
+    assert flagged == cheats, (flagged ^ cheats)
+
+
+@pytest.mark.slow
+def test_grader_environment_has_every_student_package_at_its_pin(grader):
+    """An answer cell may import what the students' environment has (matplotlib, scikit-learn...)."""
+    pins = dict(line.split("==") for line in (REPO / "binder" / "constraints.txt").read_text(encoding="utf-8").splitlines()
+                if "==" in line and not line.startswith("#"))
+    pins = {name.lower().replace("_", "-"): version for name, version in pins.items()}
+    wanted = [line.strip() for line in (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith(("#", "-"))]
+    script = "import importlib.metadata as m, sys; print(*[m.version(n) for n in sys.argv[1:]])"
+    versions = run([grader / "python", "-c", script, *wanted], REPO).stdout.split()
+    for name, version in zip(wanted, versions):
+        assert version == pins[name.lower()], f"{name} {version} in .venv-grader, {pins[name.lower()]} for students"
+    run([grader / "python", "-c", "import matplotlib.pyplot, sklearn.mixture, ipywidgets"], REPO)
 
 
 @pytest.mark.slow

@@ -268,6 +268,8 @@ def _make_grading(namespace, forbid_scipy_mvn=False):
         verify()
         state["before"] = dict(namespace)
 
+    vault = []  # the test's own variables while an answer runs: in no frame the answer can walk up to
+
     def stash():
         before = state["before"]
         hidden = {k: v for k, v in namespace.items()
@@ -275,7 +277,10 @@ def _make_grading(namespace, forbid_scipy_mvn=False):
                   and before.get(k, missing) is not v}
         for k in hidden:
             del namespace[k]
-        return hidden
+        vault.append(hidden)
+
+    def unstash():
+        namespace.update(vault.pop())
 
     def copied(value):
         if type(value) is numpy.ndarray:
@@ -310,7 +315,7 @@ def _make_grading(namespace, forbid_scipy_mvn=False):
 
     def run(name, f, *args, also="", **kwargs):
         """The student's function f(*args, **kwargs) as described at the top; its errors become messages."""
-        hidden = stash()
+        stash()
         failure = None
         try:
             with switched_off(), warnings.catch_warnings(), numpy.errstate(all="ignore"):
@@ -322,7 +327,7 @@ def _make_grading(namespace, forbid_scipy_mvn=False):
             else:
                 failure = (f"{name} raised {error_name(error)} (run it on your own data like these to see where)")
         finally:
-            namespace.update(hidden)
+            unstash()
         verify()
         if failure is not None:
             raise AssertionError(failure + also)
