@@ -82,6 +82,52 @@ WRONG_ANSWERS = [
         says="mixlib's numerics are switched off",
     ),
     WrongAnswer(
+        "wrong_sampler_independent_sd", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        k_mean = rng.choice(weights.size, size=n, p=weights)
+        k_sd = rng.choice(weights.size, size=n, p=weights)  # the sd's component drawn separately
+        return rng.normal(means[k_mean], sds[k_sd])
+        """,
+        frozenset({"a1_q3_test"}),
+        "mean and sd drawn from independently chosen components (right counts and means, wrong spread)",
+        says="mean and standard deviation of the same z",
+    ),
+    WrongAnswer(
+        "wrong_from_theta_weights_swapped", A2, "a2_q1_answer",
+        '''
+        def to_theta(weights, means, sds):
+            """(mu1, mu2, log sd1, log sd2, log(w1 / w2))."""
+            weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+            return np.concatenate([means, np.log(sds), [np.log(weights[0] / weights[1])]])
+
+
+        def from_theta(theta):
+            """The inverse of to_theta, with the sign of eta flipped: w1 and w2 swapped."""
+            theta = np.asarray(theta, dtype=float)
+            w1 = 1 / (1 + np.exp(theta[4]))
+            return np.array([w1, 1 - w1]), theta[:2].copy(), np.exp(theta[2:4])
+        ''',
+        frozenset({"a2_q1_test", "a2_q3_test", "a2_q4_test", "a2_q5_test"}),
+        "from_theta's weights swapped: the gradient, the fit and the standard errors build on it",
+        whole_cell=True, says="from_theta's weights are wrong",
+    ),
+    WrongAnswer(
+        "wrong_negloglik_sign", A2, "a2_q2_answer",
+        """
+        _, means, sds = from_theta(theta)
+        log_weights = -np.logaddexp(0.0, [-theta[4], theta[4]])
+        x = np.asarray(x, dtype=float)
+        log_terms = (log_weights - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * (
+            (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]) ** 2
+        top = np.maximum(log_terms[0], log_terms[1])
+        return float((top + np.log(np.exp(log_terms[0] - top) + np.exp(log_terms[1] - top))).sum())  # + not -
+        """,
+        frozenset({"a2_q2_test", "a2_q4_test"}),
+        "the log-likelihood instead of its negative (fit_direct builds on it; the gradient does not)",
+        says="negloglik is wrong",
+    ),
+    WrongAnswer(
         "wrong_negloglik_log_of_pdf", A2, "a2_q2_answer",
         """
         weights, means, sds = from_theta(theta)
@@ -955,6 +1001,28 @@ CHEATS = [
         frozenset({"a2_q5_test"}),
         "prints the input history in a later answer cell and raises with the hidden data",
         whole_cell=True, flagged="reads IPython's input/output history (In)",
+    ),
+    WrongAnswer(
+        "cheat_writes_course_files", A1, "a1_q2_answer",
+        '''
+        import os
+
+        _here = os.path.abspath(os.getcwd())
+        for _folder in [_here, *list(__import__("pathlib").Path(_here).parents)]:
+            try:  # the course root (gradebook.db, source/ with the solutions) is somewhere up there
+                with open(os.path.join(_folder, "HACKED"), "w") as _file:
+                    _file.write("student code wrote here")
+            except OSError:
+                pass
+
+
+        def log_likelihood(x, weights, means, sds):
+            """Right, after trying to write into every folder above the notebook."""
+            return float(np.sum(mixture_logpdf(x, weights, means, sds)))
+        ''',
+        frozenset(),
+        "writes files into the folders above the notebook: the sandbox gives it an empty private /tmp instead",
+        whole_cell=True, flagged="the operating system (os)",
     ),
 ]
 

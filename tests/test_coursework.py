@@ -9,6 +9,7 @@ exactly the points aimed at it. The repository is never modified.
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -16,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -160,7 +162,12 @@ def grader_env():
     env["JUPYTER_PREFER_ENV_PATH"] = "1"
     env["IPYKERNEL_CELL_NAME"] = "<IPY-INPUT>"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    if os.geteuid() != 0:  # the grading sandbox needs root (CI runs as root); run student code as ourselves
+        env["MIXNB_SANDBOX"] = "0"
     return env
+
+
+SANDBOXED = os.geteuid() == 0
 
 
 def run(args, cwd, **kwargs):
@@ -432,11 +439,28 @@ def test_readme_links_every_student_copy_with_binder_and_states_points():
 
 
 @pytest.mark.slow
-def test_course_loop_through_the_exchange(grader, course, tmp_path):
-    """release, fetch, submit, collect, autograde, feedback, release and fetch feedback, for three students.
+@pytest.mark.skipif(not SANDBOXED, reason="the grading sandbox needs root (CI runs as root)")
+def test_student_code_cannot_write_into_the_course(graded):
+    """cheat_writes_course_files tried to write HACKED into every folder above its notebook."""
+    for root in graded.values():
+        assert not list(root.parent.rglob("HACKED")), "student code wrote into the course root"
 
-    A temporary course root and exchange; each student has their own folder and exchange cache, and
-    names themself with --student (on a JupyterHub the exchange takes the hub user's name).
+
+def make(target, root, **variables):
+    args = ["make", "--no-print-directory", "-C", str(REPO), target, f"COURSE={root}",
+            *[f"{k}={v}" for k, v in variables.items()]]
+    return run(args, REPO, timeout=900)
+
+
+@pytest.mark.slow
+def test_course_loop_for_a_class(grader, course, tmp_path):
+    """coursework/README.md's loop ("The course loop") through its make targets, for a class of three.
+
+    alice hands in the blank copy, then resubmits her solution before the due date (collect --update
+    keeps the new one); bob's sampler never returns (the per-cell time limit stops it, here lowered to
+    10 s to keep the test short); carol hands in one wrong answer a day... a second after the due date.
+    Then autograde (sandboxed), the suspicious report, hand-grading from the sheet, feedback (after
+    hand-grading, so it shows those points), each student fetches their own, and the export.
     """
     name = "01_sampling_and_likelihood"
     notebook = ASSIGNMENTS[name]
@@ -444,46 +468,91 @@ def test_course_loop_through_the_exchange(grader, course, tmp_path):
     shutil.copytree(course, root)
     exchange.mkdir()
     nbgrader = str(grader / "nbgrader")
-    course_flags = [f"--Exchange.root={exchange}", "--course=mixture-notebooks"]
+    flags = f"--Exchange.root={exchange}"
     solution = nbformat.read(root / "source" / name / notebook, as_version=4)
-    (wrong,) = [w for w in WRONG_ANSWERS if w.student == "wrong_loglik_mean"]
-    work = {"alice": solution, "bob": None, "carol": with_wrong_answer(solution, wrong)}  # bob hands in the blank copy
-    expected_scores = {"alice": 9.0, "bob": 0.0, "carol": 7.0}
+    blank = nbformat.read(root / "release" / name / notebook, as_version=4)
+    (mean,) = [w for w in WRONG_ANSWERS if w.student == "wrong_loglik_mean"]
+    endless = with_wrong_answer(blank, type(mean)(
+        "bob", name, "a1_q3_answer", "def sample_mixture(weights, means, sds, n, rng):\n    while True:\n        pass",
+        frozenset(), "a sampler that never returns", whole_cell=True))
 
-    run([nbgrader, "release_assignment", name, *course_flags], root)
+    make("coursework-release", root, A=name, NBGRADER_ARGS=flags)
 
-    def as_student(student, *args):
+    def as_student(student, command, nb=None):
         home = tmp_path / "home" / student
         home.mkdir(parents=True, exist_ok=True)
-        return run([nbgrader, *args, name, *course_flags, f"--Exchange.cache={home / '.cache'}",
-                    f"--student={student}"], home), home
-
-    for student, nb in work.items():
-        _, home = as_student(student, "fetch_assignment")
-        fetched = home / name / notebook
-        assert normalised(nbformat.read(fetched, as_version=4)) == normalised(
-            nbformat.read(root / "release" / name / notebook, as_version=4))
         if nb is not None:
-            nbformat.write(nb, fetched)
-        as_student(student, "submit")
+            nbformat.write(nb, home / name / notebook)
+        run([nbgrader, command, name, flags, "--course=mixture-notebooks", f"--Exchange.cache={home / '.cache'}",
+             f"--student={student}"], home)
+        return home
 
-    run([nbgrader, "collect", name, *course_flags], root)
-    assert sorted(p.name for p in (root / "submitted").iterdir()) == sorted(work)
-    run([nbgrader, "autograde", name, "--force"], root, timeout=900)
-    run([nbgrader, "generate_feedback", name, "--force"], root)
-    run([nbgrader, "release_feedback", name, *course_flags], root)
+    for student in ("alice", "bob", "carol"):
+        as_student(student, "fetch_assignment")
+    as_student("alice", "submit", blank)
+    make("coursework-collect", root, A=name, NBGRADER_ARGS=flags)
+    as_student("alice", "submit", solution)  # the resubmission, before the due date
+    as_student("bob", "submit", endless)
+    due = run([grader / "python", "-c", "import datetime; print(datetime.datetime.now(datetime.timezone.utc)"
+               ".strftime('%Y-%m-%d %H:%M:%S.%f UTC'))"], root).stdout.strip()
+    make("coursework-due", root, A=name, DUE=due)
+    time.sleep(1.1)
+    as_student("carol", "submit", with_wrong_answer(solution, mean))  # late
+    make("coursework-collect", root, A=name, NBGRADER_ARGS=flags)
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["alice", "bob", "carol"]
+
+    started = time.monotonic()
+    os.environ["MIXNB_CELL_TIMEOUT"] = "10"
+    try:
+        graded = make("coursework-autograde", root, A=name)
+    finally:
+        del os.environ["MIXNB_CELL_TIMEOUT"]
+    autograde_seconds = time.monotonic() - started
+    print(f"autograde of three students, one endless loop: {autograde_seconds:.0f} s")
+    assert autograde_seconds < 120
+    assert "(0 of 3 submissions flagged)" in graded.stdout
 
     dump = run([grader / "python", "-c", GRADEBOOK_DUMP, f"sqlite:///{root / 'gradebook.db'}"], root)
     grades = json.loads(dump.stdout)[name]
-    for student, expected in expected_scores.items():
-        auto = sum(g["auto_score"] or 0 for g in grades[student].values() if g["cell_type"] == "code")
-        assert auto == expected, (student, auto)
-        _, home = as_student(student, "fetch_feedback")
+    auto = {s: sum(g["auto_score"] or 0 for g in grades[s].values() if g["cell_type"] == "code") for s in grades}
+    assert auto == {"alice": 9.0, "bob": 0.0, "carol": 7.0}, auto
+
+    make("coursework-handgrade-sheet", root, A=name)
+    sheet = root / f"handgrade_{name}.csv"
+    rows = list(csv.DictReader(sheet.open(encoding="utf-8")))
+    assert sorted(r["student"] for r in rows) == ["alice", "bob", "carol"] and all(r["grade_id"] == "a1_q4_answer" for r in rows)
+    assert "Binomial" in next(r for r in rows if r["student"] == "alice")["answer"]  # her own text, to read
+    marks = {"alice": "3", "carol": "2"}  # bob's answer is left for later
+    for row in rows:
+        row["score"] = marks.get(row["student"], "")
+        row["comment"] = "Good: the counts are Binomial." if row["student"] == "alice" else ""
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    make("coursework-handgrade", root, A=name, MARKS=sheet)
+    make("coursework-feedback", root, A=name, NBGRADER_ARGS=flags)
+
+    secrets = hidden_secrets()
+    for student, total in {"alice": 12.0, "bob": 0.0, "carol": 9.0}.items():
+        home = as_student(student, "fetch_feedback")
         pages = list((home / name / "feedback").glob("*/*.html"))
         assert len(pages) == 1, f"{student} fetched {pages}"
         shown = html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text(encoding="utf-8")))
-        assert f"(Score: {expected} / 12.0)" in shown  # 12: with the 3 points graded by hand
-        # their own submission, nobody else's
-        assert ("np.mean(mixture_logpdf" in shown) == (student == "carol")
-        assert ("# YOUR CODE HERE" in shown) == (student == "bob")
-        assert not [secret for secret in hidden_secrets() if secret in shown]
+        assert f"(Score: {total} / 12.0)" in shown, student
+        assert ("np.mean(mixture_logpdf" in shown) == (student == "carol")  # their own submission
+        assert not [secret for secret in secrets if secret in shown]
+        if student == "alice":
+            assert "Good: the counts are Binomial." in shown
+        if student == "bob":
+            assert "time limit" in shown
+
+    make("coursework-export", root)
+    exported = {r["student_id"]: r for r in csv.DictReader((root / "grades.csv").open(encoding="utf-8"))}
+    assert {s: float(r["raw_score"]) for s, r in exported.items()} == {"alice": 12.0, "bob": 0.0, "carol": 9.0}
+    # carol: 10 % of her score for one started day late
+    assert {s: round(float(r["late_submission_penalty"]), 6) for s, r in exported.items()} == {
+        "alice": 0.0, "bob": 0.0, "carol": 0.9}
+    assert float(exported["carol"]["score"]) == pytest.approx(8.1)
+    ignored = subprocess.run(["git", "check-ignore", "coursework/grades.csv"], cwd=REPO, capture_output=True, text=True)
+    assert ignored.returncode == 0, "coursework/grades.csv (names, emails) must be git-ignored"
