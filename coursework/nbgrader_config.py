@@ -25,6 +25,11 @@ if os.environ.get("MIXNB_SANDBOX", "1") != "0":
     c.Execute.kernel_name = "mixture-grading"
 c.Execute.timeout = int(os.environ.get("MIXNB_CELL_TIMEOUT", "30"))
 c.Execute.interrupt_on_timeout = True
+# A busy grading machine delays kernel start-up and the last output messages: wait for them (a
+# notebook whose run fails for such a reason is run once more) rather than fail a whole submission.
+c.Execute.startup_timeout = 120
+c.Execute.iopub_timeout = 30
+c.Execute.execute_retries = 1
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 
 # Due dates and late work: set the due date per assignment with

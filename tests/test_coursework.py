@@ -231,7 +231,8 @@ def graded(grader, course, tmp_path_factory):
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     for job in jobs:
         out, _ = job.communicate(timeout=1200)
-        assert job.returncode == 0, out[-5000:]
+        first_error = max(out.find("Traceback"), 0)
+        assert job.returncode == 0, out[first_error:first_error + 4000] + "\n...\n" + out[-3000:]
     return roots
 
 
