@@ -206,8 +206,9 @@ coursework-release: $(GRADER_VENV)/.installed check-assignment
 coursework-collect: $(GRADER_VENV)/.installed check-assignment
 	$(NBGRADER) collect $(A) --update $(NBGRADER_ARGS)
 
+# A second pass grades any submission whose kernel failed to start (nbgrader skips the others).
 coursework-autograde: $(GRADER_VENV)/.installed check-assignment
-	$(NBGRADER) autograde $(A) $(NBGRADER_ARGS)
+	$(NBGRADER) autograde $(A) $(NBGRADER_ARGS) || $(NBGRADER) autograde $(A) $(NBGRADER_ARGS)
 	$(GRADER_PY) -m grading.suspicious $(A) | tee suspicious_$(A).txt
 
 coursework-suspicious: $(GRADER_VENV)/.installed check-assignment

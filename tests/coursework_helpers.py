@@ -125,7 +125,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a2_q2_test", "a2_q4_test"}),
         "the log-likelihood instead of its negative (fit_direct builds on it; the gradient does not)",
-        says="negloglik is wrong",
+        says="negloglik has the wrong sign",
     ),
     WrongAnswer(
         "wrong_negloglik_log_of_pdf", A2, "a2_q2_answer",
@@ -540,15 +540,6 @@ WRONG_ANSWERS = [
         says="det(cov) underflows to 0",
     ),
     WrongAnswer(
-        "wrong_2d_mvn_logpdf_log_of_pdf", A4, "a4_q1_answer",
-        """
-        return np.log(scipy.stats.multivariate_normal(mean, cov).pdf(X))
-        """,
-        frozenset({"a4_q1_test", "a4_q2_test"}),
-        "log of scipy's pdf: -inf for a far point (e_step builds on it: nan responsibilities for the far outliers)",
-        says="never take the log of the density",
-    ),
-    WrongAnswer(
         "wrong_2d_mvn_logpdf_calls_mixlib", A4, "a4_q1_answer",
         """
         return mv.logpdf(X, mv.MultivariateParams([1.0], [mean], [cov]))
@@ -923,16 +914,20 @@ CHEATS = [
     ),
     WrongAnswer(
         "cheat_patches_mixlib_reference", A3, "a3_q2_answer",
-        """
-        x = np.asarray(x, dtype=float)
-        resp = np.asarray(resp, dtype=float)
-        mixlib.em_step.__code__ = (lambda *args, **kwargs: None).__code__  # the tests' reference, broken
-        mass = resp.sum(axis=0)
-        return mass, mass, mass
-        """,
+        '''
+        import mixlib.em
+
+        mixlib.em.em_step.__code__ = (lambda x, params: params).__code__  # the tests' reference, broken
+
+
+        def m_step(x, resp):
+            """Garbage that the broken reference would have matched."""
+            mass = np.asarray(resp, dtype=float).sum(axis=0)
+            return mass, mass, mass
+        ''',
         frozenset({"a3_q2_test", "a3_q3_test", "a3_q4_test", "a3_q6_test"}),
-        "overwrites the code of mixlib.em_step, the tests' reference",
-        says="your code changed what the tests use", flagged="uses __code__",
+        "overwrites the code of mixlib.em_step, the tests' reference: this test and every later one fail",
+        whole_cell=True, says="your code changed what the tests use", flagged="uses __code__",
     ),
     WrongAnswer(
         "cheat_scipy_multivariate_normal", A4, "a4_q1_answer",
@@ -941,6 +936,16 @@ CHEATS = [
         """,
         frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
         "scipy.stats.multivariate_normal, which assignment 4 rules out (it is the tests' reference)",
+        says="scipy.stats.multivariate_normal is switched off", flagged="multivariate_normal",
+    ),
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_log_of_pdf", A4, "a4_q1_answer",
+        """
+        return np.log(scipy.stats.multivariate_normal(mean, cov).pdf(X))
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
+        "log of scipy's pdf: scipy.stats.multivariate_normal, which assignment 4 rules out (e_step and"
+        " faithful_clusters build on it)",
         says="scipy.stats.multivariate_normal is switched off", flagged="multivariate_normal",
     ),
     WrongAnswer(

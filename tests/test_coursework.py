@@ -225,7 +225,10 @@ def graded(grader, course, tmp_path_factory):
             folder = root / "submitted" / student / name
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / notebook)
-        script = (f"nbgrader autograde {name} --force && nbgrader generate_feedback {name} --force"
+        # A second pass (without --force) grades again any submission whose kernel failed to start
+        # (four autogrades in parallel on a busy machine can race for a TCP port), as the make target does.
+        script = (f"{{ nbgrader autograde {name} --force || nbgrader autograde {name}; }}"
+                  f" && nbgrader generate_feedback {name} --force"
                   f" && {grader / 'python'} -m grading.suspicious {name} > suspicious.txt")
         jobs.append(subprocess.Popen(["sh", "-c", script], cwd=root, env=grader_env(),
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
@@ -276,13 +279,17 @@ def hidden_secrets():
     secrets = {"BEGIN HIDDEN TESTS", "_make_grading", "_grading.begin", "Traceback (most recent call last)",
                "LEAK:", "ipykernel_", "/tmp/"}  # LEAK: what the leak attempts print or raise; paths
     for path in SOURCES:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if "### BEGIN HIDDEN TESTS" in cell.source:
-                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-                secrets |= set(re.findall(r"default_rng\([^)]*\)", hidden))
-                # every line of hidden code long enough to be specific (comments and messages aside)
-                secrets |= {line.strip() for line in hidden.splitlines()
-                            if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "f\"", "assert"))}
+        cells = nbformat.read(path, as_version=4).cells
+        hidden = "\n".join(c.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                           for c in cells if "### BEGIN HIDDEN TESTS" in c.source)
+        shown = "\n".join(re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", c.source, flags=re.S)
+                          for c in cells)
+        secrets |= set(re.findall(r"default_rng\([^)]*\)", hidden)) - set(re.findall(r"default_rng\([^)]*\)", shown))
+        # every line of hidden code long enough to be specific (comments, messages and lines the
+        # student copy or the solutions also hold aside)
+        secrets |= {line.strip() for line in hidden.splitlines()
+                    if len(line.strip()) > 30 and not line.strip().startswith(("#", '"', "f\"", "assert"))
+                    and line.strip() not in shown}
     return secrets
 
 
