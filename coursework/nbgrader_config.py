@@ -23,7 +23,19 @@ c.ClearHiddenTests.enforce_metadata = False
 # and scores zero, so an endless loop costs seconds; the solutions' slowest cell takes about 3 s.
 if os.environ.get("MIXNB_SANDBOX", "1") != "0":
     c.Execute.kernel_name = "mixture-grading"
-c.Execute.timeout = int(os.environ.get("MIXNB_CELL_TIMEOUT", "30"))
+CELL_TIMEOUT = int(os.environ.get("MIXNB_CELL_TIMEOUT", "30"))
+c.Execute.timeout = CELL_TIMEOUT
+
+
+def _cell_timeout(cell):
+    """30 s a cell; the locked setup cell (imports and the grading guard, slow on a busy machine) 120 s."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("locked") and not meta.get("solution") and str(meta.get("grade_id", "")).endswith("_setup"):
+        return max(CELL_TIMEOUT, 120)
+    return CELL_TIMEOUT
+
+
+c.Execute.timeout_func = _cell_timeout
 c.Execute.interrupt_on_timeout = True
 # A busy grading machine delays kernel start-up and the last output messages: wait for them (a
 # notebook whose run fails for such a reason is run once more) rather than fail a whole submission.

@@ -417,7 +417,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
         "responsibilities as K x n instead of n x K (em_fit and fit_faithful build on it)",
-        says="n x K",
+        says="one row per point",
     ),
     WrongAnswer(
         "wrong_m_step_raw_second_moment", A3, "a3_q2_answer",
@@ -571,7 +571,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "log-terms without log w_k (faithful_clusters builds on it)",
-        says="a_ik = log w_k + log N(x_i | mu_k, Sigma_k)",
+        says="with the weights",
     ),
     WrongAnswer(
         "wrong_2d_e_step_normalised_over_points", A4, "a4_q2_answer",
@@ -584,7 +584,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "log-sum-exp over the points (axis 0) instead of the components (faithful_clusters builds on it)",
-        says="not over the points",
+        says="or rows do not sum to 1",
     ),
     WrongAnswer(
         "wrong_2d_e_step_mean_loglik", A4, "a4_q2_answer",
@@ -597,7 +597,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "the mean log-density instead of the total log-likelihood (faithful_clusters' EM then stops too early)",
-        says="must be the total sum_i log p(x_i)",
+        says="the sum, not the mean",
     ),
     WrongAnswer(
         "wrong_2d_e_step_calls_mixlib", A4, "a4_q2_answer",
@@ -691,7 +691,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q4_test", "a4_q5_test"}),
         "argmax over the points (axis 0): one label per component (faithful_clusters builds on it)",
-        says="for each point (row)",
+        says="one label per point (row), not per component",
     ),
     WrongAnswer(
         "wrong_2d_hard_assignments_from_one", A4, "a4_q4_answer",
@@ -700,7 +700,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q4_test", "a4_q5_test"}),
         "labels 1 .. K instead of 0 .. K-1 (faithful_clusters builds on it)",
-        says="the index 0 .. K-1",
+        says="counted from 0",
     ),
     WrongAnswer(
         "wrong_2d_faithful_unordered", A4, "a4_q5_answer",

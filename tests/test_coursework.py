@@ -466,7 +466,7 @@ def test_course_loop_for_a_class(grader, course, tmp_path):
 
     alice hands in the blank copy, then resubmits her solution before the due date (collect --update
     keeps the new one); bob's sampler never returns (the per-cell time limit stops it, here lowered to
-    10 s to keep the test short); carol hands in one wrong answer a day... a second after the due date.
+    15 s to keep the test short); carol hands in one wrong answer a day... a second after the due date.
     Then autograde (sandboxed), the suspicious report, hand-grading from the sheet, feedback (after
     hand-grading, so it shows those points), each student fetches their own, and the export.
     """
@@ -510,7 +510,7 @@ def test_course_loop_for_a_class(grader, course, tmp_path):
     assert sorted(p.name for p in (root / "submitted").iterdir()) == ["alice", "bob", "carol"]
 
     started = time.monotonic()
-    os.environ["MIXNB_CELL_TIMEOUT"] = "10"
+    os.environ["MIXNB_CELL_TIMEOUT"] = "15"
     try:
         graded = make("coursework-autograde", root, A=name)
     finally:
