@@ -164,10 +164,19 @@ GRADER_PATH = PATH="$(abspath $(GRADER_BIN)):$$PATH"
 
 .PHONY: coursework coursework-sources test-coursework
 
-$(GRADER_VENV)/.installed: $(GRADER_REQS) $(PINS) pyproject.toml | check-python
+# Every package of the students' environment (binder/requirements.txt: an answer cell may import
+# matplotlib or scikit-learn), at the same pins, plus nbgrader; and the kernelspec 'mixture-grading'
+# that runs student code without the instructor's rights (coursework/grading/sandbox_kernel.py).
+GRADING_KERNEL := $(GRADER_VENV)/share/jupyter/kernels/mixture-grading
+$(GRADER_VENV)/.installed: $(GRADER_REQS) $(PINS) binder/requirements.txt pyproject.toml coursework/grading/sandbox_kernel.py | check-python
 	$(PYTHON) -m venv $(GRADER_VENV)
 	$(GRADER_BIN)/python -m pip install --quiet --upgrade pip
-	$(GRADER_BIN)/python -m pip install --quiet -c $(PINS) -r $(GRADER_REQS) -e .
+	$(GRADER_BIN)/python -m pip install --quiet -c $(PINS) -r binder/requirements.txt -r $(GRADER_REQS) -e .
+	mkdir -p $(GRADING_KERNEL)
+	$(GRADER_BIN)/python -c 'import json, sys; json.dump({"argv": [sys.argv[1], sys.argv[2], "-f", "{connection_file}"], \
+	  "display_name": "Python 3 (grading sandbox)", "language": "python", "interrupt_mode": "signal"}, \
+	  open(sys.argv[3], "w"), indent=1)' "$(abspath $(GRADER_BIN))/python" "$(abspath coursework/grading/sandbox_kernel.py)" \
+	  $(GRADING_KERNEL)/kernel.json
 	touch $@
 
 coursework: $(GRADER_VENV)/.installed
@@ -175,12 +184,72 @@ coursework: $(GRADER_VENV)/.installed
 	  $(GRADER_PATH) nbgrader generate_assignment "$$a" --force || exit 1; done
 
 coursework-sources: $(VENV)/.test-installed
+	$(BIN)/python coursework/grading/inline_guard.py
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=600 \
 	  --ExecutePreprocessor.record_timing=False coursework/source/*/*.ipynb
 
 test-coursework: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests/test_coursework.py $(PYTEST_ARGS)
+
+# ---- Grading a class (coursework/README.md, "The course loop"): every step of the loop, in order.
+# A=<assignment>; COURSE=<course root> (default coursework/, or your private copy);
+# NBGRADER_ARGS for extra nbgrader flags (e.g. --Exchange.root=/srv/nbgrader/exchange).
+#   make coursework-due A=01_sampling_and_likelihood DUE="2027-02-01 17:00:00 UTC"
+#   make coursework-release A=...      student copies (generate) and release them to the exchange
+#   make coursework-collect A=...      collect submissions; a resubmission replaces the earlier one
+#   make coursework-autograde A=...    autograde in the sandbox kernel, then the suspicious report
+#   make coursework-suspicious A=...   the suspicious-submissions report alone
+#   make coursework-handgrade-sheet A=...            the sheet of free-text answers to grade
+#   make coursework-handgrade A=... MARKS=marks.csv  write the hand-graded scores (then feedback)
+#   make coursework-feedback A=...     feedback pages (after hand-grading), released to the students
+#   make coursework-export             grades.csv (names, emails, scores, late penalties: git-ignored)
+COURSE ?= coursework
+A ?=
+DUE ?=
+MARKS ?=
+NBGRADER_ARGS ?=
+NBGRADER = cd $(COURSE) && $(GRADER_PATH) JUPYTER_PREFER_ENV_PATH=1 IPYKERNEL_CELL_NAME='<IPY-INPUT>' nbgrader
+GRADER_PY = cd $(COURSE) && $(abspath $(GRADER_BIN))/python
+.PHONY: coursework-due coursework-release coursework-collect coursework-autograde coursework-suspicious \
+  coursework-handgrade-sheet coursework-handgrade coursework-feedback coursework-export check-assignment
+
+check-assignment:
+	@test -n "$(A)" || { echo "error: name the assignment, e.g. A=01_sampling_and_likelihood"; exit 1; }
+
+coursework-due: $(GRADER_VENV)/.installed check-assignment
+	@test -n "$(DUE)" || { echo 'error: give the due date, e.g. DUE="2027-02-01 17:00:00 UTC"'; exit 1; }
+	$(NBGRADER) db assignment add $(A) --duedate="$(DUE)" $(NBGRADER_ARGS)
+
+coursework-release: $(GRADER_VENV)/.installed check-assignment
+	$(NBGRADER) generate_assignment $(A) --force $(NBGRADER_ARGS)
+	$(NBGRADER) release_assignment $(A) --force $(NBGRADER_ARGS)
+
+coursework-collect: $(GRADER_VENV)/.installed check-assignment
+	$(NBGRADER) collect $(A) --update $(NBGRADER_ARGS)
+
+# A second pass grades any submission whose kernel failed to start (nbgrader skips the others).
+coursework-autograde: $(GRADER_VENV)/.installed check-assignment
+	$(NBGRADER) autograde $(A) $(NBGRADER_ARGS) || $(NBGRADER) autograde $(A) $(NBGRADER_ARGS)
+	$(GRADER_PY) -m grading.suspicious $(A) | tee suspicious_$(A).txt
+
+coursework-suspicious: $(GRADER_VENV)/.installed check-assignment
+	$(GRADER_PY) -m grading.suspicious $(A)
+
+coursework-handgrade-sheet: $(GRADER_VENV)/.installed check-assignment
+	$(GRADER_PY) -m grading.handgrade sheet $(A) > $(COURSE)/handgrade_$(A).csv
+	@echo "Fill in the score (and comment) column of $(COURSE)/handgrade_$(A).csv, then: make coursework-handgrade A=$(A) MARKS=$(abspath $(COURSE))/handgrade_$(A).csv"
+
+coursework-handgrade: $(GRADER_VENV)/.installed check-assignment
+	@test -n "$(MARKS)" || { echo "error: MARKS=<the filled-in sheet>"; exit 1; }
+	$(GRADER_PY) -m grading.handgrade apply $(A) $(abspath $(MARKS))
+
+coursework-feedback: $(GRADER_VENV)/.installed check-assignment
+	$(NBGRADER) generate_feedback $(A) --force $(NBGRADER_ARGS)
+	$(NBGRADER) release_feedback $(A) $(NBGRADER_ARGS)
+
+coursework-export: $(GRADER_VENV)/.installed
+	$(NBGRADER) export $(NBGRADER_ARGS)
 
 # ---- Screenshots and widget latency (docs/, issue 7) -------------------------------------------
 # Runs the browser tests (JupyterLab in headless Chromium, tests/browser/) over every notebook and

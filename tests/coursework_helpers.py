@@ -28,6 +28,7 @@ class WrongAnswer:
     why: str
     whole_cell: bool = False
     says: str = ""  # in the feedback of the aimed test cell: names the mistake in the student's terms
+    flagged: str = ""  # in the suspicious-submissions report's line for this student (cheats only)
 
 
 A1, A2, A3 = "01_sampling_and_likelihood", "02_direct_optimisation", "03_em_algorithm"
@@ -79,6 +80,52 @@ WRONG_ANSWERS = [
         "an alias of mixlib.logpdf bound before the tests run (patching the module would miss it)",
         whole_cell=True,
         says="mixlib's numerics are switched off",
+    ),
+    WrongAnswer(
+        "wrong_sampler_independent_sd", A1, "a1_q3_answer",
+        """
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        k_mean = rng.choice(weights.size, size=n, p=weights)
+        k_sd = rng.choice(weights.size, size=n, p=weights)  # the sd's component drawn separately
+        return rng.normal(means[k_mean], sds[k_sd])
+        """,
+        frozenset({"a1_q3_test"}),
+        "mean and sd drawn from independently chosen components (right counts and means, wrong spread)",
+        says="mean and standard deviation of the same z",
+    ),
+    WrongAnswer(
+        "wrong_from_theta_weights_swapped", A2, "a2_q1_answer",
+        '''
+        def to_theta(weights, means, sds):
+            """(mu1, mu2, log sd1, log sd2, log(w1 / w2))."""
+            weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+            return np.concatenate([means, np.log(sds), [np.log(weights[0] / weights[1])]])
+
+
+        def from_theta(theta):
+            """The inverse of to_theta, with the sign of eta flipped: w1 and w2 swapped."""
+            theta = np.asarray(theta, dtype=float)
+            w1 = 1 / (1 + np.exp(theta[4]))
+            return np.array([w1, 1 - w1]), theta[:2].copy(), np.exp(theta[2:4])
+        ''',
+        frozenset({"a2_q1_test", "a2_q3_test", "a2_q4_test", "a2_q5_test"}),
+        "from_theta's weights swapped: the gradient, the fit and the standard errors build on it",
+        whole_cell=True, says="from_theta's weights are wrong",
+    ),
+    WrongAnswer(
+        "wrong_negloglik_sign", A2, "a2_q2_answer",
+        """
+        _, means, sds = from_theta(theta)
+        log_weights = -np.logaddexp(0.0, [-theta[4], theta[4]])
+        x = np.asarray(x, dtype=float)
+        log_terms = (log_weights - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * (
+            (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]) ** 2
+        top = np.maximum(log_terms[0], log_terms[1])
+        return float((top + np.log(np.exp(log_terms[0] - top) + np.exp(log_terms[1] - top))).sum())  # + not -
+        """,
+        frozenset({"a2_q2_test", "a2_q4_test"}),
+        "the log-likelihood instead of its negative (fit_direct builds on it; the gradient does not)",
+        says="negloglik has the wrong sign",
     ),
     WrongAnswer(
         "wrong_negloglik_log_of_pdf", A2, "a2_q2_answer",
@@ -370,7 +417,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
         "responsibilities as K x n instead of n x K (em_fit and fit_faithful build on it)",
-        says="n x K",
+        says="one row per point",
     ),
     WrongAnswer(
         "wrong_m_step_raw_second_moment", A3, "a3_q2_answer",
@@ -493,15 +540,6 @@ WRONG_ANSWERS = [
         says="det(cov) underflows to 0",
     ),
     WrongAnswer(
-        "wrong_2d_mvn_logpdf_log_of_pdf", A4, "a4_q1_answer",
-        """
-        return np.log(scipy.stats.multivariate_normal(mean, cov).pdf(X))
-        """,
-        frozenset({"a4_q1_test", "a4_q2_test"}),
-        "log of scipy's pdf: -inf for a far point (e_step builds on it: nan responsibilities for the far outliers)",
-        says="never take the log of the density",
-    ),
-    WrongAnswer(
         "wrong_2d_mvn_logpdf_calls_mixlib", A4, "a4_q1_answer",
         """
         return mv.logpdf(X, mv.MultivariateParams([1.0], [mean], [cov]))
@@ -533,7 +571,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "log-terms without log w_k (faithful_clusters builds on it)",
-        says="a_ik = log w_k + log N(x_i | mu_k, Sigma_k)",
+        says="with the weights",
     ),
     WrongAnswer(
         "wrong_2d_e_step_normalised_over_points", A4, "a4_q2_answer",
@@ -546,7 +584,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "log-sum-exp over the points (axis 0) instead of the components (faithful_clusters builds on it)",
-        says="not over the points",
+        says="or rows do not sum to 1",
     ),
     WrongAnswer(
         "wrong_2d_e_step_mean_loglik", A4, "a4_q2_answer",
@@ -559,7 +597,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q2_test", "a4_q5_test"}),
         "the mean log-density instead of the total log-likelihood (faithful_clusters' EM then stops too early)",
-        says="must be the total sum_i log p(x_i)",
+        says="the sum, not the mean",
     ),
     WrongAnswer(
         "wrong_2d_e_step_calls_mixlib", A4, "a4_q2_answer",
@@ -653,7 +691,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q4_test", "a4_q5_test"}),
         "argmax over the points (axis 0): one label per component (faithful_clusters builds on it)",
-        says="for each point (row)",
+        says="one label per point (row), not per component",
     ),
     WrongAnswer(
         "wrong_2d_hard_assignments_from_one", A4, "a4_q4_answer",
@@ -662,7 +700,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a4_q4_test", "a4_q5_test"}),
         "labels 1 .. K instead of 0 .. K-1 (faithful_clusters builds on it)",
-        says="the index 0 .. K-1",
+        says="counted from 0",
     ),
     WrongAnswer(
         "wrong_2d_faithful_unordered", A4, "a4_q5_answer",
@@ -700,6 +738,296 @@ WRONG_ANSWERS = [
         frozenset({"a4_q5_test"}),
         "five EM iterations, never checking convergence",
         says="less than 1e-10 per point",
+    ),
+]
+
+
+# ---- correct answers written differently (issue 30): each keeps every point
+RIGHT_ANSWERS = [
+    WrongAnswer(
+        "right_logpdf_loop_logaddexp", A1, "a1_q1_answer",
+        """
+        x = np.asarray(x, dtype=float)
+        total = np.full(x.shape, -np.inf)
+        for w, m, s in zip(weights, means, sds):  # one component at a time
+            total = np.logaddexp(total, np.log(w) - np.log(s) - 0.5 * np.log(2 * np.pi) - 0.5 * ((x - m) / s) ** 2)
+        return total
+        """,
+        frozenset(), "a loop over the components with np.logaddexp",
+    ),
+    WrongAnswer(
+        "right_logpdf_scipy_and_matplotlib", A1, "a1_q1_answer",
+        '''
+        import matplotlib.pyplot as plt
+        from scipy import stats
+        from scipy.special import logsumexp
+
+
+        def mixture_logpdf(x, weights, means, sds):
+            """scipy's log-densities and logsumexp; matplotlib imported for the student's own plots."""
+            x = np.asarray(x, dtype=float)
+            terms = [np.log(w) + stats.norm.logpdf(x, m, s) for w, m, s in zip(weights, means, sds)]
+            return logsumexp(terms, axis=0)
+        ''',
+        frozenset(), "scipy.stats.norm.logpdf and scipy.special.logsumexp, with matplotlib imported in the cell",
+        whole_cell=True,
+    ),
+    WrongAnswer(
+        "right_sampler_loop_with_sklearn", A1, "a1_q3_answer",
+        '''
+        import sklearn.mixture  # the student's own comparison elsewhere
+
+
+        def sample_mixture(weights, means, sds, n, rng):
+            """Components first, then each value in a Python loop."""
+            labels = rng.choice(len(weights), size=n, p=np.asarray(weights, dtype=float))
+            values = np.empty(n)
+            for i, k in enumerate(labels):
+                values[i] = rng.normal(means[k], sds[k])
+            return values
+        ''',
+        frozenset(), "a per-point loop, with scikit-learn imported in the cell",
+        whole_cell=True,
+    ),
+    WrongAnswer(
+        "right_negloglik_logsumexp", A2, "a2_q2_answer",
+        """
+        from scipy.special import logsumexp
+        theta = np.asarray(theta, dtype=float)
+        log_w = -np.logaddexp(0.0, [-theta[4], theta[4]])
+        x = np.asarray(x, dtype=float)
+        terms = [lw - theta[2 + k] - 0.5 * np.log(2 * np.pi) - 0.5 * ((x - theta[k]) / np.exp(theta[2 + k])) ** 2
+                 for k, lw in enumerate(log_w)]
+        return -float(np.sum(logsumexp(terms, axis=0)))
+        """,
+        frozenset(), "scipy.special.logsumexp over a list of log-terms",
+    ),
+    WrongAnswer(
+        "right_has_converged_numpy_bool", A3, "a3_q3_answer",
+        """
+        return np.abs(np.float64(loglik_new) - loglik_old) / n < tol  # a numpy bool, np.True_ or np.False_
+        """,
+        frozenset(), "returns np.bool_ (np.True_), not a Python bool",
+    ),
+    WrongAnswer(
+        "right_e_step_logsumexp", A3, "a3_q1_answer",
+        """
+        from scipy.special import logsumexp
+        from scipy.stats import norm
+        x = np.asarray(x, dtype=float)
+        log_terms = np.log(np.asarray(weights, dtype=float)) + norm.logpdf(x[:, None], means, sds)
+        log_p = logsumexp(log_terms, axis=1, keepdims=True)
+        return np.exp(log_terms - log_p), float(np.sum(log_p))
+        """,
+        frozenset(), "scipy.stats.norm.logpdf and scipy.special.logsumexp",
+    ),
+    WrongAnswer(
+        "right_2d_logpdf_cho_factor", A4, "a4_q1_answer",
+        """
+        X = np.asarray(X, dtype=float)
+        c, lower = scipy.linalg.cho_factor(np.asarray(cov, dtype=float), lower=True)
+        L = np.tril(c)
+        z = scipy.linalg.solve_triangular(L, (X - np.asarray(mean, dtype=float)).T, lower=True)
+        return -0.5 * X.shape[1] * np.log(2 * np.pi) - np.log(np.diag(L)).sum() - 0.5 * (z * z).sum(axis=0)
+        """,
+        frozenset(), "scipy.linalg.cho_factor and solve_triangular",
+    ),
+]
+
+# ---- attempts to cheat (issue 30): each loses its points, or is flagged in the suspicious report, or both
+CHEATS = [
+    WrongAnswer(
+        "cheat_patches_allclose", A1, "a1_q1_answer",
+        '''
+        np.allclose = lambda *args, **kwargs: True
+        np.isclose = lambda *args, **kwargs: np.True_
+
+
+        def mixture_logpdf(x, weights, means, sds):
+            """Garbage, hoping the tests' comparisons now always agree."""
+            return np.zeros(np.shape(x))
+        ''',
+        frozenset({"a1_q1_test", "a1_q2_test", "a1_q3_test"}),
+        "replaces np.allclose / np.isclose, then returns garbage: every later test scores zero",
+        whole_cell=True, says="your code changed what the tests use", flagged="patches a module (np.allclose",
+    ),
+    WrongAnswer(
+        "cheat_reads_test_globals", A1, "a1_q1_answer",
+        """
+        found = globals().get("expected")  # the test cell's own reference, if it is there
+        return np.asarray(found, dtype=float) if np.shape(found) == np.shape(x) else np.zeros(np.shape(x))
+        """,
+        frozenset({"a1_q1_test", "a1_q2_test"}),
+        "returns the test cell's variable 'expected' from the notebook's globals",
+        flagged="reads the notebook's globals",
+    ),
+    WrongAnswer(
+        "cheat_reads_caller_frames", A1, "a1_q2_answer",
+        """
+        import sys
+        frame = sys._getframe(1)
+        while frame is not None:  # walk up to a frame that holds the test's reference
+            scopes = [frame.f_locals] + [v for v in list(frame.f_locals.values()) if isinstance(v, dict)]
+            for scope in scopes:
+                if isinstance(scope.get("expected"), float):
+                    return scope["expected"]
+            frame = frame.f_back
+        return 0.0
+        """,
+        frozenset({"a1_q2_test"}),
+        "walks up the stack for the test's reference",
+        flagged="reads stack frames (sys._getframe)",
+    ),
+    WrongAnswer(
+        "cheat_loads_mixlib_source", A1, "a1_q1_answer",
+        '''
+        import importlib.util
+
+        _spec = importlib.util.spec_from_file_location("mixlib._density_copy", mixlib.density.__file__)
+        _density = importlib.util.module_from_spec(_spec)
+        _spec.loader.exec_module(_density)  # a private copy of mixlib.density: not switched off
+
+
+        def mixture_logpdf(x, weights, means, sds):
+            """mixlib's own code, loaded from its file."""
+            return _density.logpdf(x, mixlib.MixtureParams(weights, means, sds))
+        ''',
+        frozenset({"a1_q1_test", "a1_q2_test", "a1_q3_test"}),
+        "loads mixlib/density.py through importlib to escape the switch-off",
+        whole_cell=True, says="loaded mixlib's own code again", flagged="importlib",
+    ),
+    WrongAnswer(
+        "cheat_private_mixlib_module", A3, "a3_q1_answer",
+        """
+        from types import SimpleNamespace
+        from mixlib import _em_pass  # a private module that the old switch-off missed
+        x = np.asarray(x, dtype=float)
+        w, m, s = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        logs = (np.log(w) - np.log(s) - 0.5 * np.log(2 * np.pi))[:, None] - 0.5 * ((x[None, :] - m[:, None]) / s[:, None]) ** 2
+        buf = SimpleNamespace(shift=np.empty(x.size), total=np.empty(x.size), blocks=np.empty(x.size))
+        loglik = _em_pass._responsibilities_general(logs, buf, x.size)  # mixlib's own E-step kernel
+        return logs.T.copy(), loglik
+        """,
+        frozenset({"a3_q1_test", "a3_q4_test", "a3_q6_test"}),
+        "computes the E-step with the private mixlib._em_pass, which the old switch-off missed",
+        says="mixlib's numerics are switched off", flagged="private mixlib module",
+    ),
+    WrongAnswer(
+        "cheat_patches_mixlib_reference", A3, "a3_q2_answer",
+        '''
+        import mixlib.em
+
+        mixlib.em.em_step.__code__ = (lambda x, params: params).__code__  # the tests' reference, broken
+
+
+        def m_step(x, resp):
+            """Garbage that the broken reference would have matched."""
+            mass = np.asarray(resp, dtype=float).sum(axis=0)
+            return mass, mass, mass
+        ''',
+        frozenset({"a3_q2_test", "a3_q3_test", "a3_q4_test", "a3_q6_test"}),
+        "overwrites the code of mixlib.em_step, the tests' reference: this test and every later one fail",
+        whole_cell=True, says="your code changed what the tests use", flagged="uses __code__",
+    ),
+    WrongAnswer(
+        "cheat_scipy_multivariate_normal", A4, "a4_q1_answer",
+        """
+        return scipy.stats.multivariate_normal(mean, cov).logpdf(np.asarray(X, dtype=float)).reshape(-1)
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
+        "scipy.stats.multivariate_normal, which assignment 4 rules out (it is the tests' reference)",
+        says="scipy.stats.multivariate_normal is switched off", flagged="multivariate_normal",
+    ),
+    WrongAnswer(
+        "wrong_2d_mvn_logpdf_log_of_pdf", A4, "a4_q1_answer",
+        """
+        return np.log(scipy.stats.multivariate_normal(mean, cov).pdf(X))
+        """,
+        frozenset({"a4_q1_test", "a4_q2_test", "a4_q5_test"}),
+        "log of scipy's pdf: scipy.stats.multivariate_normal, which assignment 4 rules out (e_step and"
+        " faithful_clusters build on it)",
+        says="scipy.stats.multivariate_normal is switched off", flagged="multivariate_normal",
+    ),
+    WrongAnswer(
+        "cheat_blanks_test_cells", A2, "a2_q1_answer",
+        '''
+        get_ipython().input_transformers_post.append(
+            lambda lines: [] if lines and lines[0].startswith("# Tests for") else lines)
+
+
+        def to_theta(weights, means, sds):
+            """Nothing: the test cells are emptied before they run."""
+            return np.zeros(5)
+
+
+        def from_theta(theta):
+            return np.zeros(2), np.zeros(2), np.zeros(2)
+        ''',
+        frozenset(),
+        "empties every later test cell through IPython's input transformers: the kernel cannot catch this;"
+        " the report must",
+        whole_cell=True, flagged="uses IPython's machinery",
+    ),
+    # ---- attempts to leak the hidden tests into the feedback (their cells may keep or lose points)
+    WrongAnswer(
+        "leak_prints_input_history", A1, "a1_q1_answer",
+        """
+        print("LE" + "AK:", globals()["_ih"][-1], x)  # the running test cell's source, and its data
+        x = np.asarray(x, dtype=float)
+        weights, means, sds = (np.asarray(v, dtype=float) for v in (weights, means, sds))
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        log_terms = (np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * z**2
+        top = log_terms.max(axis=0)
+        return top + np.log(np.exp(log_terms - top).sum(axis=0))
+        """,
+        frozenset(),
+        "prints the running test cell's source and data, and answers right",
+        flagged="reads the notebook's globals",
+    ),
+    WrongAnswer(
+        "leak_raises_input_history", A1, "a1_q3_answer",
+        """
+        raise AssertionError("LE" + "AK:" + "".join(_ih))  # every cell's source so far, hidden tests included
+        """,
+        frozenset({"a1_q3_test"}),
+        "raises an AssertionError holding the input history",
+        flagged="reads IPython's input/output history (_ih)",
+    ),
+    WrongAnswer(
+        "leak_history_in_later_cell", A2, "a2_q5_answer",
+        '''
+        print("LE" + "AK:", "".join(In))  # an answer cell after hidden tests have run
+
+
+        def standard_errors(theta_hat, x, step=1e-5):
+            """Raises with the hidden data it is given."""
+            raise ValueError("LE" + "AK:" + repr(np.asarray(x)[:20]))
+        ''',
+        frozenset({"a2_q5_test"}),
+        "prints the input history in a later answer cell and raises with the hidden data",
+        whole_cell=True, flagged="reads IPython's input/output history (In)",
+    ),
+    WrongAnswer(
+        "cheat_writes_course_files", A1, "a1_q2_answer",
+        '''
+        import os
+
+        _here = os.path.abspath(os.getcwd())
+        for _folder in [_here, *list(__import__("pathlib").Path(_here).parents)]:
+            try:  # the course root (gradebook.db, source/ with the solutions) is somewhere up there
+                with open(os.path.join(_folder, "HACKED"), "w") as _file:
+                    _file.write("student code wrote here")
+            except OSError:
+                pass
+
+
+        def log_likelihood(x, weights, means, sds):
+            """Right, after trying to write into every folder above the notebook."""
+            return float(np.sum(mixture_logpdf(x, weights, means, sds)))
+        ''',
+        frozenset(),
+        "writes files into the folders above the notebook: the sandbox gives it an empty private /tmp instead",
+        whole_cell=True, flagged="the operating system (os)",
     ),
 ]
 
