@@ -305,12 +305,23 @@ def _message_text(msg) -> str:
     return " ".join(str(n.value) for n in ast.walk(msg) if isinstance(n, ast.Constant)) if msg else ""
 
 
+HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*$",
+                           re.MULTILINE | re.DOTALL)
+
+
+def student_source(cell) -> str:
+    """What a student's copy of a code cell holds: nbgrader removes its hidden-test regions (the
+    grading guard that coursework/source's setup cells carry, for one)."""
+    text = python_source(cell)
+    return HIDDEN_REGION.sub("", text) if "nbgrader" in cell.get("metadata", {}) else text
+
+
 def guards_only_in_check_cells(nb: Notebook):
     problems = []
     for i, cell in enumerate(nb.code_cells(), 1):
         if CHECK_TAG in tags(cell) or is_graded_test(cell):
             continue
-        guards = list(_guards(ast.parse(python_source(cell))))
+        guards = list(_guards(ast.parse(student_source(cell))))
         if LESSON_TAG in tags(cell):
             if not guards:
                 problems.append(f"code cell {i} is tagged {LESSON_TAG!r} but checks nothing")
@@ -581,3 +592,15 @@ def test_notebook_file_names():
     assert not bad, f"notebook names must look like 01_sampling.ipynb: {bad}"
     numbers = [p.name[:2] for p in paths]
     assert len(numbers) == len(set(numbers)), f"two notebooks share a number: {sorted(numbers)}"
+
+
+def test_a_hidden_region_of_an_nbgrader_cell_is_not_a_guard_the_student_reads():
+    """coursework/source's setup cells carry the grading guard in a hidden-test region, which the
+    student's copy does not have; an assert outside that region is still flagged."""
+    setup = {"cell_type": "code", "metadata": {"nbgrader": {"grade": False, "locked": True}}, "outputs": [],
+             "source": "import numpy as np\n### BEGIN HIDDEN TESTS\nassert np.pi > 3, 'guard'\n"
+                       "### END HIDDEN TESTS\n"}
+    nb = Notebook(Path("x.ipynb"), {"cells": [setup]})
+    assert guards_only_in_check_cells(nb) == []
+    setup["source"] += "assert np.e > 2, 'the text says e exceeds 2'\n"
+    assert guards_only_in_check_cells(nb), "a visible assert in a setup cell is flagged"
