@@ -156,12 +156,13 @@ def sessions(hub):
 STEP_TIMES: dict[str, float] = {}
 
 
-def _shell(kernel, args, cwd="~", check=True):
-    """Run a command in the user's kernel (so as the user), return its output."""
+def _shell(kernel, args, cwd="~", check=True, env=None):
+    """Run a command in the user's kernel (so as the user), with ``env`` added to its environment;
+    return its output."""
     code = (
         "import os, subprocess\n"
         f"r = subprocess.run({list(args)!r}, cwd=os.path.expanduser({cwd!r}), capture_output=True,"
-        " text=True, timeout=900)\n"
+        f" text=True, timeout=900, env={{**os.environ, **{dict(env or {})!r}}})\n"
         "print(r.stdout + r.stderr)\n"
         f"if {check!r} and r.returncode:\n"
         "    raise RuntimeError(f'exit status {r.returncode}')\n")
@@ -328,7 +329,12 @@ def test_grading_loop_through_the_shared_exchange(hub, sessions):
         _shell(tk, ["rm", "-r", f"submitted/{alice.name}"], course_root)
         again = _shell(tk, ["nbgrader", "collect", ASSIGNMENT], course_root)
         assert "claims to be submitted" not in again, again
-        _shell(tk, ["nbgrader", "autograde", ASSIGNMENT, "--force"], course_root)
+        # The sandboxed grading kernel (coursework/grading/sandbox_kernel.py) needs root to drop
+        # student code to an unprivileged user in a private mount namespace; the instructor's hub
+        # server is an unprivileged user already, so it grades with the plain kernel
+        # (coursework/README.md: grade as root, `make coursework-autograde`, for the sandbox).
+        _shell(tk, ["nbgrader", "autograde", ASSIGNMENT, "--force"], course_root,
+               env={"MIXNB_SANDBOX": "0"})
         _shell(tk, ["nbgrader", "generate_feedback", ASSIGNMENT, "--force"], course_root)
         _shell(tk, ["nbgrader", "release_feedback", ASSIGNMENT], course_root)
     finally:
