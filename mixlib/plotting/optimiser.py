@@ -29,7 +29,7 @@ def means_path(params_path):
     return means[:, 0], means[:, 1]
 
 
-def draw_path(ax, colour=PALETTE[5], label="optimiser path"):
+def draw_path(ax, colour=PALETTE[5], label="optimiser path", *, marker=".", ls="-"):
     """Empty artists for a path on a (mu1, mu2) plot: the line, a start and an end marker.
 
     Parameters
@@ -37,6 +37,8 @@ def draw_path(ax, colour=PALETTE[5], label="optimiser path"):
     ax : matplotlib Axes (usually holding ``plot_log_likelihood_contour``)
     colour : str, the line colour
     label : str, the legend label of the line
+    marker, ls : the iterates' marker and the line style; give two paths on one plot different
+        ones, so they differ without colour too
 
     Returns
     -------
@@ -50,7 +52,7 @@ def draw_path(ax, colour=PALETTE[5], label="optimiser path"):
     ['end', 'line', 'start']
     >>> plt.close(fig)
     """
-    (line,) = ax.plot([], [], color=colour, marker=".", ms=4, lw=1.2, label=label)
+    (line,) = ax.plot([], [], color=colour, marker=marker, ms=4, lw=1.2, ls=ls, label=label)
     (start,) = ax.plot([], [], color=colour, marker="o", ms=8, mfc="white", ls="none", label="start")
     (end,) = ax.plot([], [], color=colour, marker="*", ms=12, mec="black", ls="none", label="end")
     return {"line": line, "start": start, "end": end}
@@ -70,7 +72,23 @@ def update_path(artists, params_path):
     [-0.2]
     >>> plt.close(fig)
     """
-    mu1, mu2 = means_path(params_path)
+    update_path_means(artists, *means_path(params_path))
+
+
+def update_path_means(artists, mu1, mu2):
+    """Show a path given as its two means' values (start first) in the artists of ``draw_path``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> artists = draw_path(ax)
+    >>> update_path_means(artists, [0.0, 0.1], [1.0, 0.9])
+    >>> artists["start"].get_xdata().tolist(), artists["end"].get_ydata().tolist()
+    ([0.0], [0.9])
+    >>> plt.close(fig)
+    """
+    mu1, mu2 = np.asarray(mu1, dtype=float), np.asarray(mu2, dtype=float)
     artists["line"].set_data(mu1, mu2)
     artists["start"].set_data(mu1[:1], mu2[:1])
     artists["end"].set_data(mu1[-1:], mu2[-1:])
