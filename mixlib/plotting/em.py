@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_data
@@ -12,8 +13,36 @@ from ..density import responsibilities
 from .axes_limits import nice_ceiling, round_limits
 from .core import PALETTE
 
-# cividis is designed to be read the same with any colour vision.
-RESPONSIBILITY_CMAP = "cividis"
+# The rug's colour links a point to a component: r_ik = 1 in component k's own colour (the colour
+# its curve has in draw_density_view), r_ik = 0 in the other component's colour, and grey between
+# (a point EM is unsure about). The palette's blue and orange are told apart with any colour
+# vision; the grey middle keeps "unsure" from reading as either component.
+RESPONSIBILITY_MIDDLE = "#999999"
+
+
+def responsibility_cmap(component=0, k=2):
+    """The colour map of the rug for ``r_ik``: from another component's colour to component k's.
+
+    Parameters
+    ----------
+    component : int, the component k whose responsibility is shown (its colour at r = 1)
+    k : int, the number of components; with two, r = 0 means the other one and takes its colour,
+        with more, r = 0 is white-grey (it could be any of the others)
+
+    Returns
+    -------
+    matplotlib.colors.LinearSegmentedColormap
+
+    Examples
+    --------
+    >>> from matplotlib.colors import to_hex
+    >>> cmap = responsibility_cmap(0)
+    >>> to_hex(cmap(1.0)).upper() == PALETTE[0], to_hex(cmap(0.0)).upper() == PALETTE[1]
+    (True, True)
+    """
+    own = PALETTE[component % len(PALETTE)]
+    other = PALETTE[(1 - component) % len(PALETTE)] if k == 2 else "#E6E6E6"
+    return LinearSegmentedColormap.from_list(f"responsibility_{component}", [other, RESPONSIBILITY_MIDDLE, own])
 
 
 @dataclass(eq=False)
@@ -36,7 +65,9 @@ def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar
     ax : matplotlib Axes (usually holding ``draw_density_view``)
     x : 1-D array-like, the data
     params : MixtureParams, where the responsibilities are computed
-    component : int, which column ``k`` of ``responsibilities`` colours the points
+    component : int, which column ``k`` of ``responsibilities`` colours the points: r_ik = 1 in
+        component k's colour (as ``draw_density_view`` draws its curve), r_ik = 0 in the other
+        component's colour, grey in between (``responsibility_cmap``)
     height : float or None, how far below 0 the rug sits (default 4% of the current y-range)
     colorbar : bool, add a colour bar labelled with the responsibility
 
@@ -55,7 +86,8 @@ def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar
     x = as_data(x)
     top = ax.get_ylim()[1]
     height = 0.04 * top if height is None else height
-    points = ax.scatter(x, np.full(x.size, -height), c=np.zeros(x.size), cmap=RESPONSIBILITY_CMAP,
+    cmap = responsibility_cmap(component, params.k)
+    points = ax.scatter(x, np.full(x.size, -height), c=np.zeros(x.size), cmap=cmap,
                         vmin=0.0, vmax=1.0, marker="|", s=80, linewidths=0.8)
     ax.set_ylim(-2.5 * height, top)
     if colorbar:
