@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import matplotlib.pyplot as plt
@@ -41,7 +42,7 @@ def assert_plots_what_mixlib_computes(box):
     assert len(values) == sample_bins(params)
     width = (high - low) / len(values)
     assert width <= params.sds.min() / 2 * (1 + 1e-9) or len(values) == MAX_BINS
-    assert width <= 0.8 * params.sds.min() or len(values) == MIN_BINS
+    assert width <= 0.625 * params.sds.min() * (1 + 1e-9)  # the worst case on the sliders
     np.testing.assert_allclose(values, histogram_density(x, edges))
     # the histogram's area is the fraction of the sample inside the view
     inside = np.mean((x >= low) & (x <= high))
@@ -131,3 +132,17 @@ def test_rejects_other_than_two_components():
 def test_rejects_a_bad_sample_size(n):
     with pytest.raises(ValueError, match="n:"):
         sampling_explorer(n=n)
+
+
+def test_bins_are_at_most_two_thirds_of_the_smaller_sd_anywhere_on_the_sliders(box):
+    """01's text: the bins are never wider than two thirds of the smaller sd (worst case 0.625,
+    one sd at its smallest and the means and the other sd at the sliders' far ends)."""
+    c = box.controls
+    means = np.arange(c["mu1"].min, c["mu1"].max + 1e-9, 0.25)
+    sds = [c["sd1"].min, 0.05, 0.2, c["sd1"].max]
+    for m1, m2, s1, s2 in itertools.product(means, means, sds, sds):
+        params = mixlib.MixtureParams([0.3, 0.7], [m1, m2], [s1, s2])
+        low, high = view_range(params)
+        n_bins = sample_bins(params)
+        assert MIN_BINS <= n_bins <= MAX_BINS
+        assert (high - low) / n_bins <= 0.625 * min(s1, s2) * (1 + 1e-9), (m1, m2, s1, s2)

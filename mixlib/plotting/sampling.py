@@ -35,7 +35,7 @@ def view_range(params, n_sds=4.0):
 
 # Bins at most half the narrowest sd wide (a component then spans 16 bins over its +/- 4 sds),
 # but never fewer than MIN_BINS (a wide mixture still looks like a histogram) nor more than
-# MAX_BINS (a tiny sd next to a wide one: bins of at most 0.8 of the narrow sd even then).
+# MAX_BINS (a tiny sd next to a wide one: on 01's sliders bins are then at most 0.625 of it).
 MIN_BINS, MAX_BINS = 50, 400
 # The density curve: at least 10 grid points per narrowest sd, so its peak is drawn at its height.
 MIN_GRID, MAX_GRID = 400, 4000

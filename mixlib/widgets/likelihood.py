@@ -48,7 +48,7 @@ def readout_texts(x, params, best, on_point=False):
         # The EM fit is a local maximum only: a spike (mu1 on a point, sigma1 -> 0) passes it.
         "maximum": f"EM fit (a local maximum): {best.log_likelihood:.2f}, "
                    + (f"{gap:.2f} above" if gap >= 0 else f"{-gap:.2f} below the value here"),
-        "mu1": (f"μ₁ = {mu1!r}, exactly the data point nearest the slider" if on_point
+        "mu1": (f"μ₁ = {mu1:.6f}, exactly the data point nearest the slider" if on_point
                 else f"μ₁ = {mu1:.3f} (the slider's value)"),
     }
 
@@ -97,7 +97,7 @@ def likelihood_explorer(x, start=None, fit=None, xlabel="x"):
     True
     >>> box.controls["on_point"].value = True
     >>> box.controls["sig1"].value = 1e-200
-    >>> box.readout_texts()["mu1"] == f"μ₁ = {nearest_point(x, -0.2)!r}, exactly the data point nearest the slider"
+    >>> box.readout_texts()["mu1"] == f"μ₁ = {nearest_point(x, -0.2):.6f}, exactly the data point nearest the slider"
     True
     >>> box.readout_texts() == box.expected_readouts()
     True
