@@ -70,7 +70,7 @@ def likelihood_explorer(x, start=None, fit=None, xlabel="x"):
     sigma1's slider is logarithmic, from ``10**SIG1_MIN_EXPONENT`` (1e-250) up to the largest sd
     (you can also type a value into its box), and a checkbox puts mu1 exactly on the data point
     nearest its slider: together they show that the likelihood is unbounded (notebook 02,
-    section 6). sigma2's slider is linear, from the data's resolution up.
+    section 6). sigma2's slider is linear, from about a hundredth of the data's span up.
 
     Parameters
     ----------
