@@ -120,14 +120,17 @@ def test_a_new_control_binds_to_the_advance_connect_em_buttons_returns(data):
     fig, _ = plt.subplots()
     box = Explorer(controls, fig, {"iteration": widgets.HTML()})
     drawn = []
+    status = widgets.HTML()
     _, advance = connect_em_buttons(
         box, session, lambda: p0, drawn.append,
         lambda iteration, params: {"iteration": f"iteration: {iteration}"},
-        max_run=50, converged=lambda h: False)
+        max_run=3, n_points=x.size, tol=1e-8, status=status)
+    controls["run"].click()
+    assert session.iteration == 3 and status.value.startswith("stopped after 3 steps, NOT converged")
     controls["step10"].on_click(lambda _: advance(10))
     controls["step10"].click()
-    assert session.iteration == 10 and drawn[-1] == session.current
-    assert box.readout_texts() == {"iteration": "iteration: 10"}
+    assert session.iteration == 13 and drawn[-1] == session.current
+    assert box.readout_texts() == {"iteration": "iteration: 13"} and status.value == ""
     controls["reset"].click()
     assert session.iteration == 0 and box.readout_texts() == {"iteration": "iteration: 0"}
     plt.close(fig)
@@ -202,22 +205,49 @@ def test_fit_height_to_all_fits_every_mixture_whatever_was_shown_before(view, da
 
 
 @pytest.mark.parametrize("history", [[-1034.3460], [-1034.3460, -1034.3459], [-500.0, -300.0, -290.0]])
-def test_a_trace_spans_at_least_one_unit_with_plain_tick_labels(history):
-    """update_trace's docstring: the y-range spans at least one log-likelihood unit (a flat or
-    one-point trace is not blown up to a cliff), and the labels are the numbers themselves, at
+def test_a_trace_spans_at_least_min_span_with_plain_tick_labels(history):
+    """update_trace's docstring: the y-range spans at least MIN_SPAN log-likelihood units (a flat
+    or one-point trace is not blown up to a cliff), and the labels are the numbers themselves, at
     most five, with no offset ('-0.3' beside '-1.034e3' means nothing to a student)."""
     from mixlib.plotting import draw_trace
+    from mixlib.plotting.trace import MIN_SPAN
 
     fig, ax = plt.subplots()
     try:
         draw_trace(ax, history)
         fig.canvas.draw()
         low, high = ax.get_ylim()
-        assert high - low >= 1.0 and low <= min(history) and max(history) <= high
+        assert high - low >= MIN_SPAN and low <= min(history) and max(history) <= high
         assert ax.yaxis.get_offset_text().get_text() == ""
         shown = [t for t in ax.get_yticks() if low <= t <= high]
         assert 2 <= len(shown) <= 6
         assert all(float(t.get_text().replace("\N{MINUS SIGN}", "-")) == pytest.approx(v)
                    for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if t.get_text())
+    finally:
+        plt.close(fig)
+
+
+def test_a_crawling_trace_shows_its_later_climb(data):
+    """Issues 28/29: a y-range over the whole run drew a crawl (0.03 gained in 2000 steps after a
+    first step of 300) as a flat line. The range fits the later half: that climb fills at least
+    half of the axis, and the y-label says what the range fits."""
+    from mixlib.plotting import draw_trace
+    from mixlib.plotting.trace import trace_window
+
+    scenario = mixlib.datasets.pitfall_scenarios()["slow convergence (1 sd apart)"]
+    session = EMSession(lambda p: mixlib.em_step(scenario.x, p),
+                        lambda p: mixlib.log_likelihood(scenario.x, p),
+                        scenario.starts["means -1 and 2"][0])
+    session.advance(2000)  # one Run of 06's widget
+    history = np.array(session.history)
+    fig, ax = plt.subplots()
+    try:
+        draw_trace(ax, history)
+        low, high = ax.get_ylim()
+        later = history[trace_window(history.size):]
+        assert low <= later.min() and later.max() <= high
+        assert later.max() - later.min() >= 0.5 * (high - low)
+        assert history[0] < low  # the first steps' climb lies below the axis
+        assert "later half" in ax.get_ylabel()
     finally:
         plt.close(fig)
