@@ -251,3 +251,29 @@ def test_a_crawling_trace_shows_its_later_climb(data):
         assert "later half" in ax.get_ylabel()
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.9, 0.999])
+def test_projected_gain_is_what_a_geometric_climb_has_left(rate):
+    """Increases d, d r, d r^2, ...: what is left after the last is d r^k * r / (1 - r)."""
+    from mixlib.widgets._convergence import current_rate, projected_gain
+
+    history = np.cumsum([-100.0] + [2.0 * rate**k for k in range(8)])
+    left = 2.0 * rate**7 * rate / (1 - rate)
+    assert current_rate(history) == pytest.approx(rate, rel=1e-6)  # differences of sums: rounding
+    assert projected_gain(history) == pytest.approx(left, rel=1e-5)
+
+
+def test_projected_gain_reads_growing_or_irregular_increases_as_not_converged():
+    from mixlib.widgets._convergence import projected_gain, run_converged, run_status
+
+    assert projected_gain([0.0, 1.0, 1.5]) == np.inf  # too few steps to read a rate
+    assert projected_gain([-772.0, -545.0, -544.9952, -544.9897]) == np.inf  # growing
+    assert projected_gain([0.0, 1.0, 1.0, 1.5]) == np.inf  # a flat step, then a climb
+    assert projected_gain([0.0, 1.0, np.inf, np.inf]) == np.inf
+    assert projected_gain([0.0, 1.0, 1.5, 1.5]) == 0.0  # a fixed point
+    top = -1034.0
+    assert projected_gain([top - 1, top, top, top + 1e-13]) == 0.0  # rounding at the top
+    assert run_converged([top - 1, top, top, top], 1000, 1e-8)
+    assert run_status([0.0, 1.0, 1.1, 1.3], 10, 1e-8) == (
+        "stopped after 3 steps, NOT converged: the steps are not shrinking yet (press Run to go on)")

@@ -12,13 +12,41 @@ from __future__ import annotations
 import numpy as np
 
 
+def _increments(history):
+    """The last three increases of ``history`` (None with fewer than four values), and the
+    level below which an increase is rounding noise in a sum of that size."""
+    if len(history) < 4:
+        return None, 0.0
+    h = [float(v) for v in history[-4:]]
+    return (h[1] - h[0], h[2] - h[1], h[3] - h[2]), 1e-12 * max(1.0, abs(h[3]))
+
+
+def current_rate(history):
+    """The rate at which EM's increases shrink: the larger of the last two ratios of successive
+    increases (nan when it cannot be read: too few steps, a step that gained nothing).
+
+    Two ratios, not one: after a large first step, one tiny increase gives a tiny ratio even
+    when EM is leaving a saddle point with increases that *grow* (07's "both in the middle"
+    start with tied covariances: +227, then +0.0048, +0.0055, +0.0062, ...).
+
+    Examples
+    --------
+    >>> current_rate([0.0, 1.0, 1.5, 1.75])
+    0.5
+    """
+    steps, noise = _increments(history)
+    if steps is None or not all(np.isfinite(steps)) or min(steps[:2]) <= noise:
+        return float("nan")
+    return max(steps[1] / steps[0], steps[2] / steps[1])
+
+
 def projected_gain(history):
     """The log-likelihood still to come if EM keeps shrinking its steps at the current rate.
 
-    With the last two increases ``before`` and ``last`` and their ratio ``r = last / before``,
-    the increases left form a geometric series ``last * (r + r^2 + ...) = last * r / (1 - r)``.
-    (``r`` is the rate of the log-likelihood; near a maximum it is the square of the rate at
-    which the parameter error shrinks.)
+    With the last increase ``last`` and the rate ``r`` (``current_rate``), the increases left
+    form a geometric series ``last * (r + r^2 + ...) = last * r / (1 - r)``. (``r`` is the rate
+    of the log-likelihood; near a maximum it is the square of the rate at which the parameter
+    error shrinks.)
 
     Parameters
     ----------
@@ -26,25 +54,26 @@ def projected_gain(history):
 
     Returns
     -------
-    float: ``inf`` with fewer than three values or when the steps are not shrinking (r >= 1, or
-    not finite), 0.0 when the last step gained nothing (a fixed point, or rounding at the top).
+    float: 0.0 when the last step gained nothing beyond rounding (a fixed point, or the top);
+    ``inf`` with fewer than four values, when the steps are not shrinking (r >= 1), or when the
+    rate cannot be read (values not finite, an earlier step that gained nothing).
 
     Examples
     --------
-    >>> projected_gain([0.0, 1.0, 1.5])
-    0.5
-    >>> projected_gain([0.0, 1.0, 1.0]), projected_gain([0.0, 1.0])
+    >>> projected_gain([0.0, 1.0, 1.5, 1.75])
+    0.25
+    >>> projected_gain([0.0, 1.0, 1.5, 1.5]), projected_gain([0.0, 1.0, 1.5])
     (0.0, inf)
+    >>> projected_gain([-772.0, -545.0, -544.9952, -544.9897])  # increases growing: a saddle
+    inf
     """
-    if len(history) < 3:
+    steps, noise = _increments(history)
+    if steps is None or not all(np.isfinite(steps)):
         return float("inf")
-    before, last = history[-2] - history[-3], history[-1] - history[-2]
-    if not (np.isfinite(before) and np.isfinite(last)):
-        return float("inf")
-    if last <= 0:
+    if steps[2] <= noise:
         return 0.0  # no climb left (rounding noise at the top, or a fixed point)
-    rate = last / before if before > 0 else 1.0
-    return float("inf") if rate >= 1 else float(last * rate / (1 - rate))
+    rate = current_rate(history)
+    return float("inf") if not rate < 1 else float(steps[2] * rate / (1 - rate))
 
 
 def run_converged(history, n_points, tol):
@@ -52,7 +81,7 @@ def run_converged(history, n_points, tol):
 
     Examples
     --------
-    >>> run_converged([0.0, 1.0, 1.5], 10, 1e-8), run_converged([0.0, 1.0, 1.0], 10, 1e-8)
+    >>> run_converged([0.0, 1.0, 1.5, 1.75], 10, 1e-8), run_converged([0.0, 1.0, 1.5, 1.5], 10, 1e-8)
     (False, True)
     """
     return projected_gain(history) / n_points < tol
@@ -77,10 +106,10 @@ def run_status(history, n_points, tol):
 
     Examples
     --------
-    >>> run_status([0.0, 1.0, 1.5], 10, 1e-8).split(": ")[1]
-    'at the current rate (0.5000) about 0.5 still to gain (press Run to go on)'
-    >>> run_status([0.0, 1.0, 1.0], 10, 1e-8)
-    'converged after 2 steps'
+    >>> run_status([0.0, 1.0, 1.5, 1.75], 10, 1e-8).split(": ")[1]
+    'at the current rate (0.5000) about 0.25 still to gain (press Run to go on)'
+    >>> run_status([0.0, 1.0, 1.5, 1.5], 10, 1e-8)
+    'converged after 3 steps'
     """
     steps = len(history) - 1
     remaining = projected_gain(history)
@@ -89,7 +118,6 @@ def run_status(history, n_points, tol):
     if not np.isfinite(remaining):
         return (f"stopped after {steps} steps, NOT converged: the steps are not shrinking yet "
                 "(press Run to go on)")
-    # finite and not below tol: the last two steps both climbed and shrink (projected_gain)
-    rate = (history[-1] - history[-2]) / (history[-2] - history[-3])
+    rate = current_rate(history)  # finite remaining above tol: a rate below 1 was read
     return (f"stopped after {steps} steps, NOT converged: at the current rate ({rate:.4f}) "
             f"about {remaining:.2g} still to gain (press Run to go on)")
