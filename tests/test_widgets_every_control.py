@@ -193,26 +193,29 @@ def descendants(widget):
     return out
 
 
+def is_control(widget):
+    """A widget a student can press or set (a button, a slider, a choice; not a text readout)."""
+    return isinstance(widget, widgets.Button) or (
+        isinstance(widget, widgets.ValueWidget)
+        and not isinstance(widget, (widgets.HTML, widgets.Label, widgets.HTMLMath, widgets.Image)))
+
+
 def controls_of(box):
-    """name -> control: an Explorer's ``controls``; for a plain box the controls inside it."""
-    if isinstance(box, Explorer):
-        return dict(box.controls)
-    found = [w for w in descendants(box)
-             if isinstance(w, widgets.Button)
-             or (isinstance(w, widgets.ValueWidget) and not isinstance(w, (widgets.HTML, widgets.Label,
-                                                                           widgets.HTMLMath)))]
-    return {f"{type(w).__name__}[{i}]": w for i, w in enumerate(found)}
+    """name -> control: an Explorer's ``controls``, then any other control shown inside the box
+    (a plain ipywidgets box has only those)."""
+    controls = dict(box.controls) if isinstance(box, Explorer) else {}
+    listed = {id(c) for c in controls.values()}
+    unlisted = [w for w in descendants(box) if is_control(w) and id(w) not in listed]
+    controls.update({f"{type(w).__name__}[{i}]": w for i, w in enumerate(unlisted)})
+    return controls
 
 
 def values_of(control):
     """The values to set: every option of a selection, a slider's ends and middle, both booleans."""
     if isinstance(control, widgets.Button):
         return []
-    options = getattr(control, "options", None)
-    if options is not None and not isinstance(control, widgets.SelectionRangeSlider):
-        labels = [o[0] if isinstance(o, tuple) else o for o in options]
-        return [control._options_values[i] for i in range(len(labels))] if hasattr(
-            control, "_options_values") else list(labels)
+    if hasattr(control, "_options_values") and not isinstance(control, widgets.SelectionRangeSlider):
+        return list(control._options_values)  # the values behind the options' labels
     if isinstance(control, widgets.FloatLogSlider):
         exponents = [control.min, 0.5 * (control.min + control.max), control.max]
         return [control.base ** e for e in exponents]
