@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_data
 from ..density import responsibilities
+from .axes_limits import nice_ceiling, round_limits
 from .core import PALETTE
 
 # cividis is designed to be read the same with any colour vision.
