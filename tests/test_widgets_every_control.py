@@ -3,7 +3,8 @@
 The widget cells are found by scanning the notebooks (a cell that calls one of
 ``mixlib.widgets``' functions, or builds an ipywidgets control): each is run here from its own
 source, so it gets the notebook's own arguments, after a setup that defines the names it uses
-(``SETUPS``, one per notebook: keep it in step with the notebook's cells). A notebook that builds a
+(``SETUPS``, one per notebook: keep it in step with the notebook's cells) and after the
+notebook's earlier widget cells (a cell may use an earlier cell's widget). A notebook that builds a
 widget this module has no setup for fails ``test_every_widget_cell_is_driven``.
 
 Each widget is then driven generically over its ``controls`` (an Explorer's, or the controls in a
@@ -122,8 +123,14 @@ def _setup_08():  # cell 31ca07d0
             "spike": mixlib.MixtureParams([0.35, 0.6, 0.05], [54.6, 80.0, 78.0], [5.9, 5.9, 0.5])}
 
 
+def _with_common_imports(setup):
+    """What every notebook's first cell imports, beside the setup's own names."""
+    return lambda: {"mixlib": mixlib, "np": np, "plt": plt, "widgets": widgets} | setup()
+
+
 SETUPS = {"00": _setup_00, "01": _setup_01, "02": _setup_02, "03": _setup_03, "04": _setup_04,
           "05": _setup_05, "06": _setup_06, "07": _setup_07, "08": _setup_08}
+SETUPS = {stem: _with_common_imports(setup) for stem, setup in SETUPS.items()}
 
 
 def widget_cells():
@@ -149,8 +156,23 @@ def test_the_scan_finds_every_widget_function():
 
 # --- building a cell's widgets -------------------------------------------------------------------
 
-def build(stem, source, monkeypatch):
-    """Run a widget cell from its source after its notebook's setup; the widgets it built.
+def run_cell(stem, source, namespace):
+    """Run a cell's source in ``namespace``; the value of its last line if that is an expression."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(tree, f"<{stem} widget cell>", "exec"), namespace)
+            return (eval(compile(ast.Expression(last.value), f"<{stem}>", "eval"), namespace)
+                    if last is not None else None)
+    except NameError as error:
+        pytest.fail(f"{stem}: a widget cell uses a name its setup does not define ({error}): "
+                    "update SETUPS from the notebook's cells")
+
+
+def build(stem, cell_id, source, monkeypatch):
+    """Run a widget cell from its source after its notebook's setup and the notebook's earlier
+    widget cells (a cell may use the widget an earlier one built); the widgets this cell built.
 
     Every call of a ``mixlib.widgets`` function is recorded (the functions are wrapped for the
     cell), and so is the cell's last expression when it is a widget (00 builds a plain box).
@@ -169,18 +191,18 @@ def build(stem, source, monkeypatch):
             return box
 
         monkeypatch.setattr(mixlib.widgets, name, recording)
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(tree, f"<{stem} widget cell>", "exec"), namespace)
-            value = (eval(compile(ast.Expression(last.value), f"<{stem}>", "eval"), namespace)
-                     if last is not None else None)
-    except NameError as error:
-        pytest.fail(f"{stem}: the widget cell uses a name its setup does not define ({error}): "
-                    "update SETUPS from the notebook's cells")
+    for other_stem, other_id, other_source in CELLS:
+        if other_stem == stem and other_id == cell_id:
+            break
+        if other_stem == stem:
+            run_cell(stem, other_source, namespace)
+    earlier, built[:] = list(built), []
+    value = run_cell(stem, source, namespace)
     if isinstance(value, widgets.Widget) and all(value is not b for b in built):
         built.append(value)
+    for box in earlier:
+        if isinstance(box, Explorer):
+            plt.close(box.figure)
     assert built, f"{stem}: the cell built no widget"
     return built
 
@@ -324,7 +346,7 @@ class Driver:
 def test_every_widget_cell_is_driven(stem, cell_id, source, monkeypatch):
     shell = _Shell()
     monkeypatch.setattr(widgets.widget, "get_ipython", lambda: shell)
-    boxes = build(stem, source, monkeypatch)
+    boxes = build(stem, cell_id, source, monkeypatch)
     failures = []
     try:
         for i, box in enumerate(boxes):
