@@ -102,12 +102,13 @@ def run_status(history, n_points, tol):
     Returns
     -------
     str: "converged after N steps", or "stopped after N steps, NOT converged: ..." with the
-    current rate and the projected gain still to come (N counts every step since the start).
+    rate of the log-likelihood's increases (``current_rate``) and the projected gain still to
+    come (N counts every step since the start).
 
     Examples
     --------
     >>> run_status([0.0, 1.0, 1.5, 1.75], 10, 1e-8).split(": ")[1]
-    'at the current rate (0.5000) about 0.25 still to gain (press Run to go on)'
+    'each step gains 0.5000 times the one before, so about 0.25 is still to gain (press Run to go on)'
     >>> run_status([0.0, 1.0, 1.5, 1.5], 10, 1e-8)
     'converged after 3 steps'
     """
@@ -119,5 +120,5 @@ def run_status(history, n_points, tol):
         return (f"stopped after {steps} steps, NOT converged: the steps are not shrinking yet "
                 "(press Run to go on)")
     rate = current_rate(history)  # finite remaining above tol: a rate below 1 was read
-    return (f"stopped after {steps} steps, NOT converged: at the current rate ({rate:.4f}) "
-            f"about {remaining:.2g} still to gain (press Run to go on)")
+    return (f"stopped after {steps} steps, NOT converged: each step gains {rate:.4f} times the one "
+            f"before, so about {remaining:.2g} is still to gain (press Run to go on)")
