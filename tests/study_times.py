@@ -10,8 +10,11 @@ are collapsed and which the website leaves out, do not count):
 * **widgets**: 3 minutes per live widget (move its controls, read the readouts);
 * **exercises**, tried before opening the solution, by the size of the solution: 5 minutes when
   it has at most 3 lines of code, 10 minutes for 4-8 lines, 15 minutes for more, and 15 minutes
-  for a derivation (an exercise that says "derive", or a solution with a display equation); reading an exercise's statement, hint
-  and solution is included. An exercise whose solution runs for a while adds its measured
+  for a derivation: an exercise that says "derive", a solution with a display equation, or a
+  solution with no code at all (its work is a derivation, "show that ...", or code the student
+  writes unaided: the earlier rule scored such exercises as the smallest, 5 minutes, e.g. 03's
+  exercise 3, 06's and 08's exercise 4; docs/reviews/03.md, 06.md, 08.md). Reading an
+  exercise's statement, hint and solution is included. An exercise whose solution runs for a while adds its measured
   running time (the "(at most N s on 2 cores)" quoted in the exercise; README, the rule).
 
 The total is rounded to the nearest 5 minutes. ``python tests/study_times.py`` prints the parts
@@ -55,14 +58,15 @@ def _code_lines(text: str) -> int:
 
 
 def exercise_minutes(statement_and_details: str) -> tuple[float, float]:
-    """(minutes by size, measured running minutes) of one exercise's statement and its details."""
+    """(minutes by size, measured running minutes) of one exercise's statement and its details
+    (tests/test_readme.py, test_exercise_sizes, shows each case)."""
     solutions = [d for d in DETAILS.findall(statement_and_details) if "Solution" in d[:80]]
     solution = "\n".join(solutions)
     running = sum(int(s) for s in RUNNING.findall(statement_and_details)) / 60
     statement = DETAILS.sub(" ", statement_and_details)
-    if DISPLAY.search(solution) or re.search(r"\bderive\b", statement, re.IGNORECASE):
-        return DERIVATION_MINUTES, running
     lines = sum(_code_lines(block) for block in CODE_BLOCK.findall(solution))
+    if DISPLAY.search(solution) or re.search(r"\bderive\b", statement, re.IGNORECASE) or lines == 0:
+        return DERIVATION_MINUTES, running
     for most, minutes in EXERCISE_MINUTES:
         if most is None or lines <= most:
             return minutes, running

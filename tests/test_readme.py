@@ -254,6 +254,26 @@ def test_stated_times_follow_the_rule():
     assert not problems, "; ".join(problems) + " (python tests/study_times.py shows the parts)"
 
 
+@pytest.mark.parametrize(("statement", "solution", "minutes"), [
+    ("Run it.", "```python\nf(1)\n```", 5.0),
+    ("Write a loop.", "```python\n" + "f(1)\n" * 5 + "```", 10.0),
+    ("Write a loop.", "```python\n" + "f(1)\n" * 9 + "```", 15.0),
+    ("Derive the update.", "```python\nf(1)\n```", 15.0),
+    ("Check it.", "Because\n$$a = b$$\n```python\nf(1)\n```", 15.0),
+    # no code in the solution: a derivation ("show that") or code the student writes unaided
+    ("Show that $a = b$.", "By the chain rule, $a = b$.", 15.0),
+    ("Run your own EM loop with the shortcut variance.", "It diverges after a few steps.", 15.0),
+])
+def test_exercise_sizes(statement, solution, minutes):
+    """The rule's exercise sizes: code lines of the solution, a derivation, or no code at all."""
+    import sys
+    sys.path.insert(0, str(REPO / "tests"))
+    import study_times
+
+    text = f"{statement}\n<details>\n<summary>Solution</summary>\n\n{solution}\n</details>\n"
+    assert study_times.exercise_minutes(text) == (minutes, 0.0)
+
+
 def test_counts_and_total_time_are_current():
     """The README's count of notebooks, its layout table's range and its total time are current."""
     numbers = sorted(int(p.name[:2]) for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))

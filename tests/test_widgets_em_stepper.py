@@ -6,6 +6,7 @@ import pytest
 import mixlib
 import mixlib.widgets
 from mixlib.plotting import density_grid
+from mixlib.widgets._convergence import run_converged
 from view_checks import assert_density_view_shows
 
 
@@ -54,18 +55,40 @@ def test_step_button_plots_em_step_iterates(stepper, data):
     check_view(stepper, x, expected)
 
 
-def test_run_button_converges_like_fit_em(stepper, data):
+def test_run_button_stops_by_the_shared_rule_and_says_converged(stepper, data):
     x, p0 = data
     stepper.controls["step"].click()
+    assert stepper.status.value == ""
     stepper.controls["run"].click()
     n_steps = len(stepper.session.iterates) - 1
     expected = em_iterates(x, p0, n_steps)
     check_view(stepper, x, expected)
-    # Run stops by fit_em's rule: the last change per point is below tol, the one before is not
+    # Run stops by every EM widget's rule (projected gain per point below tol), not before
     lls = [mixlib.log_likelihood(x, p) for p in expected]
-    assert abs(lls[-1] - lls[-2]) / x.size < 1e-8 <= abs(lls[-2] - lls[-3]) / x.size
-    fit = mixlib.fit_em(x, p0)
+    assert run_converged(lls, x.size, 1e-8) and not run_converged(lls[:-1], x.size, 1e-8)
+    assert stepper.status.value == f"converged after {n_steps} steps"
+    fit = mixlib.fit_em(x, p0, tol=1e-12)
     assert lls[-1] == pytest.approx(fit.log_likelihood, abs=1e-6)
+    stepper.controls["step"].click()  # a Step after a Run: the status was about that Run
+    assert stepper.status.value == ""
+
+
+def test_run_that_hits_its_cap_says_not_converged_and_goes_on():
+    """Issue 28: at separation 1.5 Run stopped silently at its cap. Now the status says so."""
+    base, labels = mixlib.sample(mixlib.MixtureParams([0.3, 0.7], [0.0, 0.0], [1.0, 1.0]), 1000,
+                                 rng=5, return_labels=True)
+    x_slow = base + 1.5 * (labels == 1)
+    start = mixlib.MixtureParams([0.5, 0.5], [-1.0, 2.5], [1.5, 1.5])
+    box = mixlib.widgets.em_stepper(x_slow, start, max_run=200)
+    box.controls["run"].click()
+    assert box.session.iteration == 200
+    assert box.status.value.startswith("stopped after 200 steps, NOT converged")
+    before = box.session.history[-1]
+    box.controls["run"].click()  # press Run to go on
+    assert box.session.iteration == 400 and box.session.history[-1] > before
+    assert box.status.value.startswith("stopped after 400 steps, NOT converged")
+    box.controls["reset"].click()
+    assert box.status.value == "" and box.session.iteration == 0
 
 
 def test_reset_and_start_choice(stepper, data):

@@ -127,7 +127,9 @@ def test_a_slider_move_redraws_no_decoration(rendering):
     try:
         full, partial = box.renderer.full_draws, box.renderer.axes_redraws
         for control in box.controls.values():
-            control.value = control.value + control.step
+            # a checkbox (02's "mu1 on a data point") flips; a slider moves one step
+            control.value = (not control.value) if isinstance(control.value, bool) else (
+                control.value + control.step)
         assert (box.renderer.full_draws, box.renderer.axes_redraws) == (full, partial)
     finally:
         plt.close(box.figure)

@@ -120,14 +120,17 @@ def test_a_new_control_binds_to_the_advance_connect_em_buttons_returns(data):
     fig, _ = plt.subplots()
     box = Explorer(controls, fig, {"iteration": widgets.HTML()})
     drawn = []
+    status = widgets.HTML()
     _, advance = connect_em_buttons(
         box, session, lambda: p0, drawn.append,
         lambda iteration, params: {"iteration": f"iteration: {iteration}"},
-        max_run=50, converged=lambda h: False)
+        max_run=3, n_points=x.size, tol=1e-8, status=status)
+    controls["run"].click()
+    assert session.iteration == 3 and status.value.startswith("stopped after 3 steps, NOT converged")
     controls["step10"].on_click(lambda _: advance(10))
     controls["step10"].click()
-    assert session.iteration == 10 and drawn[-1] == session.current
-    assert box.readout_texts() == {"iteration": "iteration: 10"}
+    assert session.iteration == 13 and drawn[-1] == session.current
+    assert box.readout_texts() == {"iteration": "iteration: 13"} and status.value == ""
     controls["reset"].click()
     assert session.iteration == 0 and box.readout_texts() == {"iteration": "iteration: 0"}
     plt.close(fig)
@@ -202,18 +205,19 @@ def test_fit_height_to_all_fits_every_mixture_whatever_was_shown_before(view, da
 
 
 @pytest.mark.parametrize("history", [[-1034.3460], [-1034.3460, -1034.3459], [-500.0, -300.0, -290.0]])
-def test_a_trace_spans_at_least_one_unit_with_plain_tick_labels(history):
-    """update_trace's docstring: the y-range spans at least one log-likelihood unit (a flat or
-    one-point trace is not blown up to a cliff), and the labels are the numbers themselves, at
+def test_a_trace_spans_at_least_min_span_with_plain_tick_labels(history):
+    """update_trace's docstring: the y-range spans at least MIN_SPAN log-likelihood units (a flat
+    or one-point trace is not blown up to a cliff), and the labels are the numbers themselves, at
     most five, with no offset ('-0.3' beside '-1.034e3' means nothing to a student)."""
     from mixlib.plotting import draw_trace
+    from mixlib.plotting.trace import MIN_SPAN
 
     fig, ax = plt.subplots()
     try:
         draw_trace(ax, history)
         fig.canvas.draw()
         low, high = ax.get_ylim()
-        assert high - low >= 1.0 and low <= min(history) and max(history) <= high
+        assert high - low >= MIN_SPAN and low <= min(history) and max(history) <= high
         assert ax.yaxis.get_offset_text().get_text() == ""
         shown = [t for t in ax.get_yticks() if low <= t <= high]
         assert 2 <= len(shown) <= 6
@@ -221,3 +225,55 @@ def test_a_trace_spans_at_least_one_unit_with_plain_tick_labels(history):
                    for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if t.get_text())
     finally:
         plt.close(fig)
+
+
+def test_a_crawling_trace_shows_its_later_climb(data):
+    """Issues 28/29: a y-range over the whole run drew a crawl (0.03 gained in 2000 steps after a
+    first step of 300) as a flat line. The range fits the later half: that climb fills at least
+    half of the axis, and the y-label says what the range fits."""
+    from mixlib.plotting import draw_trace
+    from mixlib.plotting.trace import trace_window
+
+    scenario = mixlib.datasets.pitfall_scenarios()["slow convergence (1 sd apart)"]
+    session = EMSession(lambda p: mixlib.em_step(scenario.x, p),
+                        lambda p: mixlib.log_likelihood(scenario.x, p),
+                        scenario.starts["means -1 and 2"][0])
+    session.advance(2000)  # one Run of 06's widget
+    history = np.array(session.history)
+    fig, ax = plt.subplots()
+    try:
+        draw_trace(ax, history)
+        low, high = ax.get_ylim()
+        later = history[trace_window(history.size):]
+        assert low <= later.min() and later.max() <= high
+        assert later.max() - later.min() >= 0.5 * (high - low)
+        assert history[0] < low  # the first steps' climb lies below the axis
+        assert "later half" in ax.get_ylabel()
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.9, 0.999])
+def test_projected_gain_is_what_a_geometric_climb_has_left(rate):
+    """Increases d, d r, d r^2, ...: what is left after the last is d r^k * r / (1 - r)."""
+    from mixlib.widgets._convergence import current_rate, projected_gain
+
+    history = np.cumsum([-100.0] + [2.0 * rate**k for k in range(8)])
+    left = 2.0 * rate**7 * rate / (1 - rate)
+    assert current_rate(history) == pytest.approx(rate, rel=1e-6)  # differences of sums: rounding
+    assert projected_gain(history) == pytest.approx(left, rel=1e-5)
+
+
+def test_projected_gain_reads_growing_or_irregular_increases_as_not_converged():
+    from mixlib.widgets._convergence import projected_gain, run_converged, run_status
+
+    assert projected_gain([0.0, 1.0, 1.5]) == np.inf  # too few steps to read a rate
+    assert projected_gain([-772.0, -545.0, -544.9952, -544.9897]) == np.inf  # growing
+    assert projected_gain([0.0, 1.0, 1.0, 1.5]) == np.inf  # a flat step, then a climb
+    assert projected_gain([0.0, 1.0, np.inf, np.inf]) == np.inf
+    assert projected_gain([0.0, 1.0, 1.5, 1.5]) == 0.0  # a fixed point
+    top = -1034.0
+    assert projected_gain([top - 1, top, top, top + 1e-13]) == 0.0  # rounding at the top
+    assert run_converged([top - 1, top, top, top], 1000, 1e-8)
+    assert run_status([0.0, 1.0, 1.1, 1.3], 10, 1e-8) == (
+        "stopped after 3 steps, NOT converged: the steps are not shrinking yet (press Run to go on)")

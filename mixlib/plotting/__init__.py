@@ -14,7 +14,7 @@ from .density_view import (
     histogram_bins,
     weighted_component_densities,
 )
-from .em import draw_trace, update_trace
+from .trace import draw_trace, update_trace
 from .inline import use_sharp_figures
 
 # In a notebook (inline backend): figures at twice the pixels in 256 colours (see inline.py).

@@ -1,4 +1,5 @@
-"""Views of EM at work (04, 06): points coloured by their responsibility, and the trace."""
+"""Views of EM at work (04, 06): points coloured by their responsibility (the trace is in
+``mixlib.plotting.trace``)."""
 
 from __future__ import annotations
 
@@ -95,55 +96,3 @@ def draw_responsibility_rug(ax, x, params, *, component=0, height=None, colorbar
     rug = ResponsibilityRug(points, component)
     rug.show_params(x, params)
     return rug
-
-
-def draw_trace(ax, history=(), *, xlabel="EM iteration", ylabel="log-likelihood", **style):
-    """A log-likelihood trace against iteration; ``update_trace`` redraws it as EM goes on.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    history : 1-D sequence, ``history[0]`` at the start (may be empty)
-    xlabel, ylabel : str, axis labels
-    style : Line2D keyword arguments (default: the first palette colour, dots)
-
-    Returns
-    -------
-    the Line2D
-
-    Examples
-    --------
-    >>> fig, ax = plt.subplots()
-    >>> line = draw_trace(ax, [-10.0, -5.0, -4.0])
-    >>> line.get_xdata().tolist(), [float(v) for v in ax.get_xlim()]
-    ([0, 1, 2], [-0.5, 2.5])
-    """
-    style = {"color": PALETTE[0], "marker": ".", "lw": 1.2, **style}
-    (line,) = ax.plot([], [], **style)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    # Five ticks at most, whole iterations only: half an iteration means nothing, and a widget
-    # redraws every tick label each time EM moves the limits (fewer labels, faster steps).
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.yaxis.get_major_formatter().set_useOffset(False)  # "-1034.2", never "-0.2" and "-1.034e3"
-    if len(history):
-        update_trace(line, history)
-    return line
-
-
-def update_trace(line, history):
-    """Show ``history`` in a trace of ``draw_trace`` and fit the axes to it.
-
-    The y-range spans at least one log-likelihood unit, so rounding-level changes near
-    convergence do not show as a steep cliff. Both ranges are rounded outwards (``round_limits``,
-    ``nice_ceiling``), so most EM steps leave the axes where they were.
-    """
-    history = np.asarray(history, dtype=float)
-    line.set_data(np.arange(history.size), history)
-    ax = line.axes
-    low, high = float(history.min()), float(history.max())
-    span = max(high - low, 1.0)
-    middle = 0.5 * (low + high)
-    ax.set_xlim(-0.5, nice_ceiling(max(history.size - 1, 1)) + 0.5)
-    ax.set_ylim(*round_limits(middle - 0.55 * span, middle + 0.55 * span))

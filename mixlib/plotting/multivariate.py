@@ -39,6 +39,17 @@ def ellipse_points(mean, covariance, n_sd=2.0) -> np.ndarray:
     return (np.asarray(mean, dtype=float)[:, None] + n_sd * chol @ unit).T
 
 
+def component_colour(j):
+    """The colour of component ``j`` (0-based): the palette's, cycling after its last.
+
+    Examples
+    --------
+    >>> component_colour(0) == component_colour(len(PALETTE)) == PALETTE[0]
+    True
+    """
+    return PALETTE[j % len(PALETTE)]
+
+
 def responsibility_colours(resp) -> np.ndarray:
     """(n, 3) RGB colours: each point's mix of the component colours, weighted by its
     responsibilities (a sure point has its component's colour, a boundary point a blend).
@@ -48,46 +59,58 @@ def responsibility_colours(resp) -> np.ndarray:
     >>> responsibility_colours(np.array([[1.0, 0.0]])).round(3).tolist()
     [[0.0, 0.447, 0.698]]
     """
-    palette = np.array([to_rgb(c) for c in PALETTE[: resp.shape[1]]])
+    palette = np.array([to_rgb(component_colour(j)) for j in range(resp.shape[1])])
     return resp @ palette
 
 
 class MixtureView2D:
     """The artists of a 2-D mixture view, updated in place by ``show_params``.
 
-    Attributes: ``points`` (the scatter), ``ellipses`` (one line per component and radius),
-    ``centres`` (the means), ``params`` (what is shown).
+    Any number of components: ``show_params`` adds ellipses for components it has not drawn
+    before and empties those of components the new parameters lack, so one view shows a K = 2
+    start, then a K = 3 one, then K = 2 again.
+
+    Attributes: ``points`` (the scatter), ``ellipses`` (one line per component and radius, in
+    component order; those past ``params.k`` are empty), ``centres`` (the means), ``params``
+    (what is shown).
     """
 
     def __init__(self, ax, X, params, n_sds=(1.0, 2.0), xlabel="x1", ylabel="x2", size=14):
+        self.ax = ax
         self.X = np.asarray(X, dtype=float)
         self.n_sds = tuple(n_sds)
         self.points = ax.scatter(self.X[:, 0], self.X[:, 1], s=size, linewidths=0)
         self.ellipses = []
-        for j in range(params.k):
-            colour = PALETTE[j % len(PALETTE)]
-            for n_sd in self.n_sds:
-                (line,) = ax.plot([], [], color=colour, lw=2.0 if n_sd == self.n_sds[0] else 1.0,
-                                  alpha=1.0 if n_sd == self.n_sds[0] else 0.6)
-                self.ellipses.append(line)
         self.centres = ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=80,
-                                  c=[PALETTE[j % len(PALETTE)] for j in range(params.k)],
+                                  c=[component_colour(j) for j in range(params.k)],
                                   edgecolors="black", zorder=3)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         self.params = None
         self.show_params(params)
 
+    def _add_ellipses(self, k):
+        """Lines for the ellipses of components up to ``k`` (those not drawn before)."""
+        while len(self.ellipses) < k * len(self.n_sds):
+            j, i = divmod(len(self.ellipses), len(self.n_sds))
+            (line,) = self.ax.plot([], [], color=component_colour(j), lw=2.0 if i == 0 else 1.0,
+                                   alpha=1.0 if i == 0 else 0.6)
+            self.ellipses.append(line)
+
     def show_params(self, params):
-        """Recolour the points and move the ellipses and centres to ``params``."""
+        """Recolour the points and move the ellipses and centres to ``params`` (any K)."""
         params = check_params(params)
+        self._add_ellipses(params.k)
         self.points.set_facecolor(responsibility_colours(responsibilities(self.X, params)))
         lines = iter(self.ellipses)
         for mean, cov in zip(params.means, params.covariances):
             for n_sd in self.n_sds:
                 pts = ellipse_points(mean, cov, n_sd)
                 next(lines).set_data(pts[:, 0], pts[:, 1])
+        for line in lines:  # components the new parameters lack
+            line.set_data([], [])
         self.centres.set_offsets(params.means)
+        self.centres.set_facecolor([component_colour(j) for j in range(params.k)])
         self.params = params
 
 

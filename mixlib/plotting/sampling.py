@@ -2,7 +2,8 @@
 
 The view is ``draw_density_view``; here its bins and grid follow the true parameters (every
 component's mean +/- 4 sds, widened to round numbers), so moving a slider moves the window with
-the mixture in steps.
+the mixture in steps, and the bins narrow with the narrowest component, so the histogram can
+follow a narrow component (``sample_bins``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,36 @@ def view_range(params, n_sds=4.0):
     return round_limits(low, high, n_steps=20)
 
 
-def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel="x"):
+# Bins at most half the narrowest sd wide (a component then spans 16 bins over its +/- 4 sds),
+# but never fewer than MIN_BINS (a wide mixture still looks like a histogram) nor more than
+# MAX_BINS (a tiny sd next to a wide one: on 01's sliders bins are then at most 0.625 of it).
+MIN_BINS, MAX_BINS = 50, 400
+# The density curve: at least 10 grid points per narrowest sd, so its peak is drawn at its height.
+MIN_GRID, MAX_GRID = 400, 4000
+
+
+def sample_bins(params):
+    """The number of histogram bins over ``view_range(params)``: bins at most half the narrowest
+    sd wide, clipped to ``MIN_BINS``..``MAX_BINS``.
+
+    Examples
+    --------
+    >>> sample_bins(mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.08, 0.12]))
+    50
+    >>> sample_bins(mixlib.MixtureParams([0.3, 0.7], [0.0, 0.6], [0.02, 0.12]))
+    120
+    """
+    params = check_params(params)
+    low, high = view_range(params)
+    return int(np.clip(np.ceil((high - low) / (params.sds.min() / 2) - 1e-9), MIN_BINS, MAX_BINS))
+
+
+def _grid_size(params):
+    low, high = view_range(params)
+    return int(np.clip(np.ceil(10 * (high - low) / params.sds.min()), MIN_GRID, MAX_GRID))
+
+
+def plot_sample_against_density(ax, x, params, *, n_bins=None, n_grid=None, xlabel="x"):
     """Draw a sample's histogram, the true mixture density and its weighted components.
 
     Parameters
@@ -40,7 +70,9 @@ def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel=
     ax : matplotlib Axes
     x : 1-D array-like, the sample
     params : MixtureParams, the mixture the sample was drawn from
-    n_bins, n_grid : int, number of histogram bins and density grid points over ``view_range``
+    n_bins, n_grid : int or None, number of histogram bins and density grid points over
+        ``view_range``; None: ``sample_bins(params)`` bins and at least 10 grid points per
+        narrowest sd
     xlabel : str, x-axis label (say the units)
 
     Returns
@@ -57,19 +89,20 @@ def plot_sample_against_density(ax, x, params, *, n_bins=50, n_grid=400, xlabel=
     """
     params = check_params(params)
     labels = [fr"$\pi_{k + 1}\,\mathcal{{N}}(\mu_{k + 1}, \sigma_{k + 1}^2)$" for k in range(params.k)]
-    view = draw_density_view(ax, x, params, bins=_edges(params, n_bins),
-                             grid=_grid(params, n_grid), xlabel=xlabel,
+    view = draw_density_view(ax, x, params, bins=_edges(params, n_bins or sample_bins(params)),
+                             grid=_grid(params, n_grid or _grid_size(params)), xlabel=xlabel,
                              data_label="sample (histogram)", mixture_label="true density",
                              component_labels=labels, legend={"loc": "upper left",
                                                               "fontsize": "small"})
-    show_sample(view, x, params)
+    show_sample(view, x, params, n_bins=n_bins, n_grid=n_grid)
     return view
 
 
-def show_sample(view, x, params):
+def show_sample(view, x, params, *, n_bins=None, n_grid=None):
     """Show a new sample and parameters in ``view``; its window follows ``view_range(params)``.
 
-    The histogram keeps its number of bins and the grid its number of points.
+    ``n_bins``, ``n_grid``: as for ``plot_sample_against_density`` (None: they follow the
+    narrowest sd of ``params``).
 
     Examples
     --------
@@ -81,8 +114,8 @@ def show_sample(view, x, params):
     1.0
     """
     params = check_params(params)
-    n_bins = len(view.histogram.get_data().values)
-    view.show_data(x, params, bins=_edges(params, n_bins), grid=_grid(params, view.grid.size))
+    view.show_data(x, params, bins=_edges(params, n_bins or sample_bins(params)),
+                   grid=_grid(params, n_grid or _grid_size(params)))
     view.ax.set_xlim(*view_range(params))
     view.fit_height()
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipywidgets as widgets
+
+from ._convergence import run_converged, run_status
+
 
 class EMSession:
     """Iterates of EM from a start and their log-likelihoods; every EM widget keeps one.
@@ -71,9 +75,22 @@ class EMSession:
                 return True
         return False
 
+    def run(self, max_steps, n_points, tol):
+        """Take EM steps until ``run_converged`` (tol per point) or ``max_steps``; say which.
 
-def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_run, converged,
-                       reset_on=("start",)):
+        Every EM widget's Run button calls this, so all stop by the same rule.
+
+        Returns
+        -------
+        str, the status line (``mixlib.widgets._convergence.run_status``): "converged after N
+        steps" or "stopped after N steps, NOT converged: ..."
+        """
+        self.advance(max_steps, lambda history: run_converged(history, n_points, tol))
+        return run_status(self.history, n_points, tol)
+
+
+def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_run, n_points, tol,
+                       status, reset_on=("start",)):
     """Wire an EM widget's Step, Run and Reset buttons (and its start choice) to ``session``.
 
     Parameters
@@ -84,14 +101,17 @@ def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_
     draw : callable, ``draw(params)`` updates the figure for the latest iterate
     readout_texts : callable, ``readout_texts(iteration, params)`` gives the readouts' text
     max_run : int, the most steps one press of Run takes
-    converged : callable, ``converged(history)``: Run stops when it is true
+    n_points, tol : Run stops when the log-likelihood still to gain, projected from EM's current
+        rate, is below ``tol`` per point (``EMSession.run``)
+    status : ipywidgets.HTML, the line saying whether the last Run converged (emptied by Step,
+        Reset and a new start)
     reset_on : names of the controls whose change resets the session
 
     Returns
     -------
     (reset, advance): ``reset()`` goes back to the chosen start (already called once, so the
-    widget shows its start); ``advance(n_steps, stop=None)`` steps and redraws. A new control
-    binds to them, e.g. ``controls["step10"].on_click(lambda _: advance(10))``.
+    widget shows its start); ``advance(n_steps)`` steps and redraws. A new control binds to
+    them, e.g. ``controls["step10"].on_click(lambda _: advance(10))``.
     """
     def show():
         draw(session.current)
@@ -99,16 +119,33 @@ def connect_em_buttons(explorer, session, start_of, draw, readout_texts, *, max_
 
     def reset(_=None):
         session.reset(start_of())
+        status.value = ""
         show()
 
-    def advance(n_steps, stop=None):
-        session.advance(n_steps, stop)
+    def advance(n_steps):
+        session.advance(n_steps)
+        status.value = ""
+        show()
+
+    def run(_=None):
+        status.value = session.run(max_run, n_points, tol)
         show()
 
     for name in reset_on:
         explorer.controls[name].observe(reset, names="value")
     explorer.controls["step"].on_click(lambda _: advance(1))
-    explorer.controls["run"].on_click(lambda _: advance(max_run, converged))
+    explorer.controls["run"].on_click(run)
     explorer.controls["reset"].on_click(reset)
     reset()
     return reset, advance
+
+
+def new_status_line():
+    """The HTML line under an EM widget's buttons that says whether the last Run converged.
+
+    Not a readout: readouts show the current iterate, which ``Explorer.expected_readouts``
+    recomputes; the status is about the Run that led there. CSS class ``mixlib-readout-status``.
+    """
+    status = widgets.HTML()
+    status.add_class("mixlib-readout-status")
+    return status

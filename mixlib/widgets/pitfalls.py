@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
 
 from .._checks import as_data
 from ..density import log_likelihood
@@ -12,7 +11,7 @@ from ..em import em_step
 from ..params import check_params
 from ..plotting import draw_density_view, draw_trace, update_trace
 from ._base import Explorer, new_figure
-from ._session import EMSession
+from ._session import EMSession, new_status_line
 
 # A collapsing component's spike is drawn up to this many times the tallest bar, then off the top.
 SPIKE_CAP = 4.0
@@ -40,43 +39,6 @@ def replay(x, start, min_sd, n_steps):
     return iterates
 
 
-def run_status(history, n_points, tol, *, stopped_by_cap):
-    """What the ``status`` readout says after a Run: converged, or stopped short and why.
-
-    A small change per step is not convergence when EM crawls: with a rate ``r`` (the ratio of
-    the last two changes) the log-likelihood still has about ``change * r / (1 - r)`` to gain.
-    Run counts as converged only when that projected remaining gain per point is below ``tol``.
-
-    Examples
-    --------
-    >>> run_status([0.0, 1.0, 1.5], 10, 1e-8, stopped_by_cap=True).split(": ")[1]
-    'at the current rate (0.5000) about 0.5 still to gain (press Run to go on)'
-    >>> run_status([0.0, 1.0, 1.0], 10, 1e-8, stopped_by_cap=False)
-    'converged after 2 steps'
-    """
-    steps = len(history) - 1
-    remaining = projected_gain(history)
-    if remaining / n_points < tol and not stopped_by_cap:
-        return f"converged after {steps} steps"
-    if not np.isfinite(remaining):
-        return (f"stopped after {steps} steps, NOT converged: the steps are not shrinking yet "
-                "(press Run to go on)")
-    before, last = history[-2] - history[-3], history[-1] - history[-2]
-    return (f"stopped after {steps} steps, NOT converged: at the current rate ({last / before:.4f}) "
-            f"about {remaining:.2g} still to gain (press Run to go on)")
-
-
-def projected_gain(history):
-    """The log-likelihood still to come if EM keeps shrinking its steps at the current rate."""
-    if len(history) < 3:
-        return float("inf")
-    before, last = history[-2] - history[-3], history[-1] - history[-2]
-    if last <= 0:
-        return 0.0  # no climb left (rounding noise at the top, or a fixed point)
-    rate = last / before if before > 0 else 1.0
-    return float("inf") if rate >= 1 else last * rate / (1 - rate)
-
-
 def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
     """Pick a pitfall and a start, then Step, Step x10 or Run EM and watch the fit and its trace.
 
@@ -86,8 +48,9 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
         ``min_sd``, x-axis label); notebook 06 passes ``mixlib.datasets.pitfall_scenarios()``
     tol : float
         Run stops when the log-likelihood still to gain per point, projected from the current
-        rate of EM (``projected_gain``), is below ``tol``: a small step alone is not enough,
-        because when components overlap EM crawls with tiny steps far from the maximum.
+        rate of EM, is below ``tol`` (the rule of every EM widget,
+        ``mixlib.widgets._convergence``): a small step alone is not enough, because when
+        components overlap EM crawls with tiny steps far from the maximum.
     max_run : int, Run stops after this many steps at most (press Run again to go on); the
         ``status`` readout then says that EM has NOT converged.
 
@@ -130,8 +93,7 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
         "reset": widgets.Button(description="Reset", tooltip="back to the chosen start"),
     }
     readouts = {name: widgets.HTML() for name in ("iteration", "log_likelihood", "smallest_sd")}
-    status = widgets.HTML()  # not a readout of the iterate: says whether a Run converged
-    status.add_class("mixlib-readout-status")
+    status = new_status_line()
     state = {"pitfall": first}
     session = EMSession(*em_functions(pitfalls[first].x, None), first_start)
     explorer = None
@@ -171,14 +133,13 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
         status.value = ""
         show()
 
-    def converged(history):
-        return projected_gain(history) / current()[0].x.size < tol
+    def advance(n_steps):
+        session.advance(n_steps)
+        status.value = ""
+        show()
 
-    def advance(n_steps, stop=None):
-        stopped = session.advance(n_steps, stop)
-        status.value = ("" if stop is None else
-                        run_status(session.history, current()[0].x.size, tol,
-                                   stopped_by_cap=not stopped))
+    def run(_=None):
+        status.value = session.run(max_run, current()[0].x.size, tol)
         show()
 
     def expected():
@@ -200,7 +161,7 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
     controls["start"].observe(reset, names="value")
     controls["step"].on_click(lambda _: advance(1))
     controls["step10"].on_click(lambda _: advance(10))
-    controls["run"].on_click(lambda _: advance(max_run, converged))
+    controls["run"].on_click(run)
     controls["reset"].on_click(reset)
     plt.close(fig)
     return explorer

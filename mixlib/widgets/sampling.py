@@ -11,6 +11,10 @@ from ..sampling import sample
 from ._base import Explorer, float_slider, new_figure
 
 
+# The sample sizes on the N slider: 1, 2, 5 times powers of ten.
+SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000)
+
+
 def _params_from(controls) -> MixtureParams:
     w1 = controls["w1"].value
     return MixtureParams(
@@ -60,6 +64,9 @@ def sampling_explorer(params=None, n=1000, seed=0, xlabel="x"):
     Returns
     -------
     Explorer with controls ``w1, mu1, sd1, mu2, sd2, n`` and readouts ``n`` and ``counts``.
+    ``n`` is a slider over 10, 20, 50, ..., 20,000 (and ``n`` itself), so every size the
+    notebook suggests can be reached by dragging; the histogram's bins narrow with the narrowest
+    sd (``mixlib.plotting.sampling.sample_bins``).
 
     Examples
     --------
@@ -75,14 +82,19 @@ def sampling_explorer(params=None, n=1000, seed=0, xlabel="x"):
     params = check_params(params)
     if params.k != 2:
         raise ValueError(f"params: sampling_explorer shows two components, got k={params.k}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n: expected a positive whole number of points, got {n!r}")
+    sizes = sorted({*SIZES, int(n)})
     controls = {
         "w1": float_slider("weight π₁", float(params.weights[0]), 0.05, 0.95, 0.05, ".2f"),
         "mu1": float_slider("mean μ₁", float(params.means[0]), -1.0, 1.5, 0.05, ".2f"),
         "sd1": float_slider("sd σ₁", float(params.sds[0]), 0.02, 0.5, 0.01, ".2f"),
         "mu2": float_slider("mean μ₂", float(params.means[1]), -1.0, 1.5, 0.05, ".2f"),
         "sd2": float_slider("sd σ₂", float(params.sds[1]), 0.02, 0.5, 0.01, ".2f"),
-        "n": widgets.IntSlider(value=int(n), min=10, max=20_000, step=10, description="N",
-                               continuous_update=False),
+        # 1-2-5 steps: on a linear 10..20,000 slider one pixel is about 70 points, and N = 50
+        # (the notebook's suggestion) could not be reached by dragging.
+        "n": widgets.SelectionSlider(options=sizes, value=int(n), description="N",
+                                     continuous_update=False),
     }
     readouts = {"n": widgets.HTML(), "counts": widgets.HTML()}
 

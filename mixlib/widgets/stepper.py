@@ -12,7 +12,7 @@ from ..params import MixtureParams, check_params
 from ..plotting import draw_density_view, draw_trace, update_trace
 from ..plotting.em import draw_responsibility_rug
 from ._base import Explorer, new_figure
-from ._session import EMSession, connect_em_buttons
+from ._session import EMSession, connect_em_buttons, new_status_line
 
 
 def default_starts(start):
@@ -38,15 +38,21 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     start : MixtureParams, the default start
     starts : dict of name -> MixtureParams or None
         The starts to choose from (default: ``start`` and ``start`` with its labels swapped).
-    tol : float, Run stops when the change in mean log-likelihood per point is below ``tol``
-        (the same test as ``mixlib.fit_em``)
-    max_run : int, Run stops after this many steps at most
+    tol : float
+        Run stops when the log-likelihood still to gain per point, projected from EM's current
+        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.widgets._convergence``):
+        a small step alone is not enough, because when components overlap EM crawls with tiny
+        steps far from the maximum.
+    max_run : int, Run stops after this many steps at most (press Run again to go on); the
+        ``status`` line then says that EM has NOT converged.
     xlabel : str, the x-axis label (say the units)
 
     Returns
     -------
     Explorer with controls ``start`` (Dropdown), ``step``, ``run`` and ``reset`` (Buttons),
-    readouts ``iteration`` and ``log_likelihood``, and attributes ``session`` (an ``EMSession``:
+    readouts ``iteration`` and ``log_likelihood``, and attributes ``status`` (an HTML line: after
+    a Run, "converged after N steps" or "stopped after N steps, NOT converged: ..."; empty after
+    Step, Reset or a new start), ``session`` (an ``EMSession``:
     ``session.iterates`` lists the MixtureParams from the start on, each ``mixlib.em_step`` of the
     one before), ``density_view``, ``rug`` and ``trace_line``.
     """
@@ -72,7 +78,9 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
         "reset": widgets.Button(description="Reset", tooltip="back to the chosen start"),
     }
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
-    rows = [widgets.HBox([controls["start"], controls["step"], controls["run"], controls["reset"]])]
+    status = new_status_line()
+    rows = [widgets.HBox([controls["start"], controls["step"], controls["run"], controls["reset"]]),
+            status]
 
     def draw(params):
         density_view.show_params(params)
@@ -85,10 +93,9 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
     explorer = Explorer(controls, fig, readouts, layout_rows=rows,
                         expected=lambda: readout_texts(x, session.iteration, session.current),
                         handles={"session": session, "density_view": density_view, "rug": rug,
-                                 "trace_line": trace_line})
+                                 "trace_line": trace_line, "status": status})
     connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
                        lambda iteration, params: readout_texts(x, iteration, params),
-                       max_run=max_run,
-                       converged=lambda h: abs(h[-1] - h[-2]) / x.size < tol)
+                       max_run=max_run, n_points=x.size, tol=tol, status=status)
     plt.close(fig)
     return explorer

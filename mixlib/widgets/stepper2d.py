@@ -12,7 +12,7 @@ from ..multivariate.params import check_params
 from ..plotting import draw_trace, update_trace
 from ..plotting.multivariate import draw_mixture_2d
 from ._base import Explorer, new_figure
-from ._session import EMSession, connect_em_buttons
+from ._session import EMSession, connect_em_buttons, new_status_line
 
 
 def readout_texts(X, iteration, params):
@@ -32,15 +32,20 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
     X : array-like (n, 2), the data
     starts : dict of name -> MultivariateParams (d = 2), the starts to choose from
     covariance : the structure ``em_step`` imposes first ("full", "diag", "spherical", "tied")
-    tol : float, Run stops when the change in mean log-likelihood per point is below ``tol``
-    max_run : int, Run stops after this many steps at most
+    tol : float
+        Run stops when the log-likelihood still to gain per point, projected from EM's current
+        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.widgets._convergence``)
+    max_run : int, Run stops after this many steps at most (press Run again to go on); the
+        ``status`` line then says that EM has NOT converged.
     xlabel, ylabel : str, the axis labels (say the units)
     limits : (low, high) or None, the same limits on both axes (default: matplotlib's)
 
     Returns
     -------
     Explorer with controls ``start``, ``covariance`` (Dropdowns), ``step``, ``run``, ``reset``
-    (Buttons), readouts ``iteration`` and ``log_likelihood``, and attributes ``session`` (its
+    (Buttons), readouts ``iteration`` and ``log_likelihood``, and attributes ``status`` (an HTML
+    line: after a Run, "converged after N steps" or "stopped after N steps, NOT converged: ...";
+    empty after Step, Reset or a new start or structure), ``session`` (its
     ``iterates`` are the start and each ``mv.em_step`` of the one before), ``view`` (a
     ``MixtureView2D``) and ``trace_line``.
     """
@@ -75,6 +80,8 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
     readouts = {"iteration": widgets.HTML(), "log_likelihood": widgets.HTML()}
     rows = [widgets.HBox([controls["start"], controls["covariance"]]),
             widgets.HBox([controls["step"], controls["run"], controls["reset"]])]
+    status = new_status_line()
+    rows.append(status)
 
     def draw(params):
         view.show_params(params)
@@ -88,11 +95,11 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
 
     explorer = Explorer(controls, fig, readouts, layout_rows=rows,
                         expected=lambda: readout_texts(X, session.iteration, session.current),
-                        handles={"session": session, "view": view, "trace_line": trace_line})
+                        handles={"session": session, "view": view, "trace_line": trace_line,
+                                 "status": status})
     connect_em_buttons(explorer, session, lambda: starts[controls["start"].value], draw,
                        lambda iteration, params: readout_texts(X, iteration, params),
-                       max_run=max_run,
-                       converged=lambda h: abs(h[-1] - h[-2]) / X.shape[0] < tol,
+                       max_run=max_run, n_points=X.shape[0], tol=tol, status=status,
                        reset_on=("start", "covariance"))
     plt.close(fig)
     return explorer
