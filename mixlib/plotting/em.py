@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_data
 from ..density import responsibilities
-from .axes_limits import nice_ceiling, round_limits
 from .core import PALETTE
 
 # The rug's colour links a point to a component: r_ik = 1 in component k's own colour (the colour
