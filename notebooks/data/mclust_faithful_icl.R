@@ -54,7 +54,7 @@ for (name in colnames(icl_all)) {
 }
 
 # The BIC-chosen EEE, G = 3 fit again with a tight tolerance (mclust's default is a relative
-# change of 1e-5): how much of the gap to mixlib is mclust's stopping rule.
+# change of 1e-5): how much of the gap to mixlib (BIC and ICL) is mclust's stopping rule.
 tight <- Mclust(X, G = 3, modelNames = "EEE", control = emControl(tol = c(1e-12, 1e-8)))
 
 out <- list(
@@ -68,6 +68,7 @@ out <- list(
   icl_all_models = table_all,
   best_icl = list(models = names(best), values = unname(as.numeric(best))),
   four_structures = fits,
-  eee3_tight_tolerance = list(tol = c(1e-12, 1e-8), bic = tight$bic, log_likelihood = tight$loglik)
+  eee3_tight_tolerance = list(tol = c(1e-12, 1e-8), bic = tight$bic, icl = icl(tight),
+                              log_likelihood = tight$loglik)
 )
 cat(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null"), "\n")
