@@ -29,9 +29,10 @@ for (structure in names(models)) {
   for (g in G) {
     fit <- Mclust(X, G = g, modelNames = name)
     sigma <- fit$parameters$variance$sigma
-    # mclust's loglik and z are those of the E-step *before* its last M-step, so they lag the
-    # returned parameters by one iteration; one more E-step (mclust's estep) at the returned
-    # parameters, then mclust's own bic and icl, gives the criteria at exactly these estimates.
+    # mclust's reported loglik and z are not evaluated at the parameters it returns (there the
+    # log-likelihood is slightly higher, as if they were one M-step behind); one more E-step
+    # (mclust's estep) at the returned parameters, then mclust's own bic and icl, gives the
+    # criteria at exactly these estimates.
     e <- estep(data = X, modelName = name, parameters = fit$parameters)
     at <- fit
     at$loglik <- e$loglik
