@@ -267,6 +267,19 @@ def test_kmeans_is_the_limit_of_shared_spherical_em():
     assert gaps[0] > gaps[-1]
 
 
+def test_the_kmeans_limit_needs_no_equal_weights():
+    """Fixed unequal weights shift each boundary by variance * log(pi_j / pi_k) / distance: at a
+    large variance the means differ from the equal-weight ones, in the limit they are k-means'."""
+    X = mv.standardise(two_clusters(9))
+    start = X[[0, -1]]
+    centres, labels = mv.kmeans(X, start)
+    wide = [mv.shared_spherical_em(X, start, 1.0, weights=w)[0] for w in (None, [0.9, 0.1])]
+    assert np.abs(wide[0] - wide[1]).max() > 1e-3
+    means, resp = mv.shared_spherical_em(X, start, 1e-4, weights=[0.9, 0.1])
+    assert np.abs(means - centres).max() < 1e-9
+    assert np.abs(resp - np.eye(2)[labels]).max() < 1e-9
+
+
 def test_kmeans_matches_a_direct_lloyd_iteration():
     X = mv.standardise(two_clusters(10))
     centres, labels = mv.kmeans(X, X[:3])
@@ -281,3 +294,6 @@ def test_clustering_helpers_reject_bad_input():
         mv.kmeans(two_clusters(), np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"^variance: must be a finite number > 0"):
         mv.shared_spherical_em(two_clusters(), np.zeros((2, 2)), 0.0)
+    for bad in ([0.5, 0.6], [1.0, 0.0], [0.5, 0.25, 0.25], [np.nan, 1.0]):
+        with pytest.raises(ValueError, match=r"^weights: expected 2 positive numbers"):
+            mv.shared_spherical_em(two_clusters(), np.zeros((2, 2)), 1.0, weights=bad)

@@ -74,6 +74,7 @@ def test_rejects_other_files_and_a_missing_command(tmp_path):
 
 
 @pytest.mark.parametrize("name, loader", [("bic_faithful_2d.py", "load_bics"),        # 07
+                                          ("bic_faithful_2d.py", "load_icls"),        # 07
                                           ("nelder_mead_stalls.py", "load_stalls")])  # 03
 def test_other_stored_settings_are_the_scripts(name, loader):
     script = load_script(name)
@@ -83,13 +84,14 @@ def test_other_stored_settings_are_the_scripts(name, loader):
 
 @pytest.mark.slow
 def test_notebook_07_bic_table_matches_a_fresh_fit():
-    """Recompute notebook 07's BIC table (48 EM runs) and compare with the stored values."""
+    """Recompute notebook 07's BIC and ICL tables (160 EM runs) and compare with the stored values."""
     script = load_script("bic_faithful_2d.py")
-    stored, settings = script.load_bics()
-    fresh = script.compute_bics(script.standardised_faithful(), settings)
-    assert list(fresh) == list(stored)
-    for structure in stored:
-        assert fresh[structure] == pytest.approx(stored[structure], rel=1e-9), structure
+    settings = script.load_bics()[1]
+    fresh = script.compute_tables(script.standardised_faithful(), settings)
+    for stored, new in zip((script.load_bics()[0], script.load_icls()[0]), fresh, strict=True):
+        assert list(new) == list(stored)
+        for structure in stored:
+            assert new[structure] == pytest.approx(stored[structure], rel=1e-9), structure
 
 
 @pytest.mark.slow

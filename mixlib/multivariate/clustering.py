@@ -144,15 +144,17 @@ def kmeans(X, means, *, max_iter=1000):
     return centre + scale * means, labels
 
 
-def shared_spherical_em(X, means, variance, *, max_iter=1000, tol=1e-12):
-    """EM for the means only, with equal weights and one fixed covariance ``variance * I``: the
-    model whose ``variance -> 0`` limit is k-means (Bishop 2006, section 9.3.2).
+def shared_spherical_em(X, means, variance, *, weights=None, max_iter=1000, tol=1e-12):
+    """EM for the means only, with fixed weights and one fixed covariance ``variance * I``: the
+    model whose ``variance -> 0`` limit is k-means (Bishop 2006, section 9.3.2), whatever the
+    weights (``log pi_k`` stays fixed while the squared distances are divided by ``variance``).
 
     Parameters
     ----------
     X : array-like (n, d)
     means : array-like (K, d), the start
     variance : float > 0, the shared, fixed variance ``s^2``
+    weights : None (equal weights) or array-like (K,) of positive numbers summing to 1, fixed
     max_iter : int >= 1
     tol : float > 0, stop when no mean coordinate moves by more than ``tol``
 
@@ -167,6 +169,8 @@ def shared_spherical_em(X, means, variance, *, max_iter=1000, tol=1e-12):
     >>> centres, resp = shared_spherical_em(X, [[1.0, 0.0], [4.0, 0.0]], 0.01)
     >>> centres.round(6).tolist(), resp.round(6).tolist()
     ([[0.0, 0.5], [5.0, 0.5]], [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+    >>> shared_spherical_em(X, [[1.0, 0.0], [4.0, 0.0]], 0.01, weights=[0.9, 0.1])[0].round(6).tolist()
+    [[0.0, 0.5], [5.0, 0.5]]
     """
     xt, means = _check_means(X, means)
     variance = check_positive_float(variance, "variance")
@@ -174,7 +178,15 @@ def shared_spherical_em(X, means, variance, *, max_iter=1000, tol=1e-12):
     tol = check_positive_float(tol, "tol")
     k, d = means.shape
     cholesky = np.repeat(np.sqrt(variance) * np.eye(d)[None], k, axis=0)
-    log_weights = np.full(k, -np.log(k))
+    if weights is None:
+        log_weights = np.full(k, -np.log(k))
+    else:
+        weights = np.asarray(weights, dtype=float)
+        if (weights.shape != (k,) or not np.all(np.isfinite(weights)) or np.any(weights <= 0)
+                or not np.isclose(weights.sum(), 1.0)):
+            raise ValueError(f"weights: expected {k} positive numbers summing to 1 (one per "
+                             f"mean), got {weights.tolist()!r}")
+        log_weights = np.log(weights)
     for _ in range(max_iter):
         resp = component_log_terms(xt, log_weights, means, cholesky)
         normalise_rows_in_place(resp)
