@@ -94,3 +94,32 @@ def test_a_given_prior_is_the_starting_point():
 def test_bad_prior():
     with pytest.raises(TypeError, match="^prior: expected a ConjugatePrior or None, got str"):
         mixlib.widgets.prior_explorer(X, SPIKE, prior="default")
+
+
+def test_the_resolution_line_and_readout():
+    """With resolution=..., the right panel draws it and the readout says when the MAP sd is below it."""
+    resolution = 0.5   # above the smallest MAP sd at the tiny end of the slider (0.376), below the default's
+    box = mixlib.widgets.prior_explorer(X, SPIKE, n_curve=4, units="minutes", resolution=resolution)
+    try:
+        ax_sd = box.curve_line.axes
+        dashed = [line for line in ax_sd.get_lines() if line.get_linestyle() == "--"]
+        assert len(dashed) == 1 and dashed[0].get_ydata()[0] == resolution
+        for value in [LOG10_RANGE[0], 0.0, LOG10_RANGE[1]]:
+            box.controls["log10_scale"].value = value
+            text = box.readout_texts()["smallest_sd"]
+            below = box.current_fit.params.sds.min() < resolution
+            assert ("below the resolution 0.5" in text) == below, (value, text)
+            assert box.expected_readouts() == box.readout_texts()
+        box.controls["log10_scale"].value = LOG10_RANGE[0]
+        assert "below the resolution" in box.readout_texts()["smallest_sd"]   # a tiny scale goes below
+        box.controls["log10_scale"].value = 0.0
+        assert "below" not in box.readout_texts()["smallest_sd"]             # the default does not
+    finally:
+        plt.close(box.figure)
+
+
+@pytest.mark.parametrize(("bad", "error"), [(0.0, ValueError), (-1.0, ValueError), (np.nan, ValueError),
+                                            ("0.3", TypeError), (True, TypeError)])
+def test_a_bad_resolution_is_refused(bad, error):
+    with pytest.raises(error, match="resolution"):
+        mixlib.widgets.prior_explorer(X, SPIKE, n_curve=2, resolution=bad)

@@ -62,19 +62,23 @@ def quiet_fit(x, start, prior=None, **kwargs):
     return fit, names
 
 
-def readout_texts(x, map_fit, map_warnings, ml_fit, units):
+def readout_texts(x, map_fit, map_warnings, ml_fit, units, resolution=None):
     """The readouts' text for a MAP fit and the ML fit of ``x`` (used by the widget and ``expected``)."""
     flag = f" ({', '.join(map_warnings)})" if map_warnings else ""
+    smallest = map_fit.params.sds.min()
+    below = (f", below the resolution {resolution:.3g}"
+             if resolution is not None and smallest < resolution else "")
     return {
-        "smallest_sd": (f"smallest sd: MAP {map_fit.params.sds.min():.3g}, "
-                        f"ML {ml_fit.params.sds.min():.3g} {units}{flag}"),
+        "smallest_sd": (f"smallest sd: MAP {smallest:.3g}, "
+                        f"ML {ml_fit.params.sds.min():.3g} {units}{below}{flag}"),
         "log_likelihood": (f"log-likelihood: MAP {log_likelihood(x, map_fit.params):.2f}, "
                            f"ML {log_likelihood(x, ml_fit.params):.2f}"),
         "log_prior": f"log prior at the MAP fit: {map_fit.log_prior:.2f}",
     }
 
 
-def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_curve=11):
+def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_curve=11,
+                   resolution=None):
     """Slide the prior's scale: the MAP fit against the ML fit, from one start.
 
     Parameters
@@ -89,6 +93,10 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
         panel's axes (say them: notebook 08 passes "waiting time (minutes)" and "minutes")
     n_curve : int, scales at which the right panel's curve is computed (11: every slider step,
         so that moving the slider never waits for a fit)
+    resolution : positive float or None
+        The sd below which a component says more than the data's precision allows (for data
+        rounded to a step h, the sd of a rounding error, h / sqrt(12)); drawn as a dashed line in
+        the right panel, and the smallest-sd readout says when the MAP fit falls below it.
 
     Returns
     -------
@@ -97,9 +105,28 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
     mixture on its grid), ``curve_line`` and
     ``marker`` (smallest MAP sd against the scale, and the current scale), ``ml_fit`` and
     ``current_fit``.
+
+    Examples
+    --------
+    >>> import mixlib
+    >>> x = mixlib.datasets.old_faithful()["waiting"]
+    >>> spike = mixlib.MixtureParams([0.35, 0.6, 0.05], [54.6, 80.0, 78.0], [5.9, 5.9, 0.5])
+    >>> box = prior_explorer(x, spike, units="minutes", n_curve=2, resolution=1 / 12**0.5)
+    >>> box.readout_texts()["smallest_sd"]
+    'smallest sd: MAP 1.8, ML 1.36e-05 minutes'
+    >>> box.controls["log10_scale"].value = -4.0
+    >>> box.readout_texts()["smallest_sd"]
+    'smallest sd: MAP 0.175, ML 1.36e-05 minutes, below the resolution 0.289'
+    >>> import matplotlib.pyplot as plt; plt.close(box.figure)
     """
     x = as_data(x)
     start = check_params(start)
+    if resolution is not None:
+        if isinstance(resolution, bool) or not isinstance(resolution, (int, float, np.floating, np.integer)):
+            raise TypeError(f"resolution: expected a positive number or None, got {type(resolution).__name__}")
+        resolution = float(resolution)
+        if not np.isfinite(resolution) or resolution <= 0:
+            raise ValueError(f"resolution: must be a positive number or None, got {resolution}")
     base = ConjugatePrior.default(x, start.k) if prior is None else prior
     if not isinstance(base, ConjugatePrior):
         raise TypeError(f"prior: expected a ConjugatePrior or None, got {type(base).__name__}")
@@ -128,6 +155,8 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
     ax_sd.set_yscale("log")
     ax_sd.axhline(ml_fit.params.sds.min(), color=MIXTURE_COLOUR, lw=1, ls=":",
                   label="ML (at the sd floor)" if ml_fit.degenerate else "ML")
+    if resolution is not None:
+        ax_sd.axhline(resolution, color="#767676", lw=1, ls="--", label="resolution")
     (curve_line,) = ax_sd.plot([], [], color=PALETTE[0], marker=".", label="MAP")
     (marker,) = ax_sd.plot([], [], ls="none", marker="o", ms=10, mfc="none", mec=PALETTE[1])
     ax_sd.set_xlabel(f"prior scale ({units} squared)")
@@ -155,7 +184,7 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
         marker.set_data([current.scale], [fit.params.sds.min()])
         ax_sd.set_title(f"shrinkage {current.shrinkage:.3g}, scale {current.scale:.3g}",
                         fontsize="small")
-        for key, text in readout_texts(x, fit, caught, ml_fit, units).items():
+        for key, text in readout_texts(x, fit, caught, ml_fit, units, resolution).items():
             readouts[key].value = text
         state["fit"] = fit
         if explorer is not None:
@@ -165,7 +194,7 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
     def expected():
         current = prior_at(base, controls["log10_scale"].value, 0.0)
         fit, caught = quiet_fit(x, start, current)
-        return readout_texts(x, fit, caught, quiet_fit(x, start)[0], units)
+        return readout_texts(x, fit, caught, quiet_fit(x, start)[0], units, resolution)
 
     show()
     explorer = Explorer(controls, fig, readouts, expected=expected,
