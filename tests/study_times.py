@@ -122,7 +122,77 @@ def agrees(stated: int, rule: int) -> bool:
     return abs(stated - rule) <= max(5, MARGIN * rule)
 
 
+STATED_TIME = re.compile(r"(time[^\n]*?)(\d+)(\s*min)", re.IGNORECASE)
+NOTEBOOK_IN_LINE = re.compile(r"\((?:notebooks/)?(\d\d_[a-z0-9_]+)\.ipynb\)")
+MINUTES = re.compile(r"(\d+)(\s*min)")
+
+
+def times_in(text: str) -> list[tuple[str, int, str]]:
+    """(notebook stem, minutes, line) for each line that links one notebook and gives minutes:
+    the lines of a course map (README's list and table, 00's map)."""
+    out = []
+    for line in text.splitlines():
+        stems, minutes = NOTEBOOK_IN_LINE.findall(line), MINUTES.findall(line)
+        if len(set(stems)) == 1 and len(minutes) == 1:
+            out.append((stems[0], int(minutes[0][0]), line.strip()))
+    return out
+
+
+def _requote(text: str, minutes_of: dict[str, int]) -> str:
+    """``text`` with every course-map line quoting ``minutes_of[stem]`` for its notebook."""
+    lines = []
+    for line in text.split("\n"):
+        stems = NOTEBOOK_IN_LINE.findall(line)
+        if len(set(stems)) == 1 and len(MINUTES.findall(line)) == 1 and stems[0] in minutes_of:
+            line = MINUTES.sub(lambda m: f"{minutes_of[stems[0]]}{m.group(2)}", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def write_rule_times() -> list[str]:
+    """Make every notebook state the rule's time, and the course maps (README.md's list and
+    table, 00's map) quote it. Rewrites markdown only (no outputs change). Returns what changed."""
+    changed, minutes_of = [], {}
+    paths = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        rule, stated = estimate(path)["minutes"], stated_minutes(path)
+        minutes_of[path.stem] = rule
+        if stated is None or stated == rule:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                break
+            text = _source(cell)
+            if STATED_TIME.search(text):
+                cell["source"] = STATED_TIME.sub(lambda m: f"{m.group(1)}{rule}{m.group(3)}", text,
+                                                 count=1).splitlines(keepends=True)
+                break
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        changed.append(f"{path.name}: {stated} -> {rule} min")
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if _requote(text, minutes_of) != text:
+        readme.write_text(_requote(text, minutes_of), encoding="utf-8")
+        changed.append("README.md")
+    start = paths[0]
+    nb = json.loads(start.read_text(encoding="utf-8"))
+    touched = False
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and _requote(_source(cell), minutes_of) != _source(cell):
+            cell["source"] = _requote(_source(cell), minutes_of).splitlines(keepends=True)
+            touched = True
+    if touched:
+        start.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        changed.append(f"{start.name} (course map)")
+    return changed
+
+
 def main() -> int:
+    if "--write" in sys.argv[1:]:
+        for line in write_rule_times() or ["every notebook already states the rule's time"]:
+            print(line)
+        return 0
     total = 0
     print(f"{'notebook':28s} {'words':>5s} {'eqs':>3s} {'cells':>5s} {'lines':>5s} {'ex':>3s}  "
           f"{'read':>5s} {'code':>5s} {'widg':>5s} {'exer':>5s} {'run':>4s}  {'rule':>4s} {'stated':>6s}")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -170,31 +171,10 @@ def test_package_version_matches_pyproject():
 
 # --- Times per notebook -------------------------------------------------------------------------
 
-NOTEBOOK_IN_LINE = re.compile(r"\((?:notebooks/)?(\d\d_[a-z0-9_]+)\.ipynb\)")
-MINUTES = re.compile(r"(\d+)\s*min")
-
-
-def stated_minutes(notebook: Path) -> int | None:
-    """The working time a notebook states in its introduction (before its first code cell)."""
-    import json
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    intro = []
-    for cell in cells:
-        if cell["cell_type"] == "code":
-            break
-        intro.append("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
-    match = re.search(r"time[^\n]*?(\d+)\s*min", "\n".join(intro), re.IGNORECASE)
-    return int(match.group(1)) if match else None
-
-
-def times_in(text: str) -> list[tuple[str, int, str]]:
-    """(notebook stem, minutes, line) for each line that links one notebook and gives minutes."""
-    out = []
-    for line in text.splitlines():
-        stems, minutes = NOTEBOOK_IN_LINE.findall(line), MINUTES.findall(line)
-        if len(set(stems)) == 1 and len(minutes) == 1:
-            out.append((stems[0], int(minutes[0]), line.strip()))
-    return out
+# The course maps' lines and each notebook's stated time are read by tests/study_times.py (one
+# reader for this test and for `python tests/study_times.py --write`, which rewrites them).
+sys.path.insert(0, str(REPO / "tests"))
+from study_times import stated_minutes, times_in  # noqa: E402
 
 
 def _start_here_markdown() -> str:
