@@ -166,12 +166,17 @@ def optimiser_explorer(x, start, *, best=None, mu_range=None, grid_size=60):
     best = check_params(best, "best")
     low, high = mu_range if mu_range is not None else (float(x.min()), float(x.max()))
     pad = 0.25 * (high - low)
-    low, high = low - pad, high + pad
+    # on the sliders' 0.01 grid, so that a dragged start lands on round values such as -0.19
+    low, high = np.floor(100 * (low - pad)) / 100, np.ceil(100 * (high + pad)) / 100
     grid = np.linspace(low, high, grid_size)
 
     fig, (ax_path, ax_trace) = new_figure(1, 2, figsize=(10, 4), width_ratios=[1.2, 1])
     plot_log_likelihood_contour(ax_path, x, best, grid, grid, levels=25, floor_below_max=400)
-    ax_path.plot(best.means[0], best.means[1], "x", color="white", ms=8, label="maximum (slice)")
+    # white with a black edge: visible on the dark contour and on the white legend
+    ax_path.plot(best.means[0], best.means[1], "X", color="white", markeredgecolor="black", ms=9,
+                 label="maximum (slice)")
+    ax_path.set_xlabel(r"$\mu_1$ (units of the data)")
+    ax_path.set_ylabel(r"$\mu_2$ (units of the data)")
     path_artists = draw_path(ax_path)
     ax_path.legend(loc="lower left", fontsize="x-small")
     # y=1.0: titles at a fixed height (these axes have nothing on top to clear); matplotlib
@@ -182,7 +187,10 @@ def optimiser_explorer(x, start, *, best=None, mu_range=None, grid_size=60):
     ax_trace.axhline(direct.fit_direct(x, best, method="BFGS").log_likelihood, color=PALETTE[2],
                      ls="--", lw=1, label="maximum")
     ax_trace.set_xlabel("iteration")
-    ax_trace.set_ylabel("log-likelihood")
+    ax_trace.set_ylabel(f"log-likelihood of the run (nats, N = {x.size})")
+    # the trace's axis on the right, away from the contour's colour bar and its own label
+    ax_trace.yaxis.set_label_position("right")
+    ax_trace.yaxis.tick_right()
     # as in mixlib.plotting.draw_trace: few ticks, whole iterations (a method switch redraws them)
     ax_trace.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax_trace.yaxis.set_major_locator(MaxNLocator(nbins=5))
