@@ -3,8 +3,8 @@
 Notebook 07 fits both Old Faithful columns, standardised, with each covariance structure and
 K = 1..4, the best of 10 k-means-refined starts each (``n_init=10, init_method="kmeans"``), and
 compares the BIC and ICL values with R's mclust. Why 10 k-means starts: the best full, diag and
-spherical K = 3 maxima (a narrow component at about 1.84 min / 52 min) have small basins. Of 200
-random-point starts (mixlib's ``init_method="axis"``, covariances ``cov(X)``) 7% reached the full
+spherical K = 3 maxima have small basins (three starts, rng=0, miss all three; they reach tied
+K = 3's). The full one has a narrow component at about 1.84 min / 52 min. Of 200 random-point starts (mixlib's ``init_method="axis"``, covariances ``cov(X)``) 7% reached the full
 one; of 200 k-means-refined starts 25%; the principal-axis start misses it. With 3 axis starts
 (the table's former setting) or 20 (rng=0) ``fit_em`` missed it; 10 k-means starts reach the
 highest maximum found by 200 k-means starts or scikit-learn's 100 seeds in every row. The 160 EM runs take seconds,

@@ -18,7 +18,8 @@ set.seed(20240501)
 X <- faithful[, c("eruptions", "waiting")]
 models <- c(full = "VVV", diag = "VVI", spherical = "VII", tied = "EEE")
 G <- 1:4
-TIGHT <- c(1e-12, 1e-8)   # emControl's tol: relative change in log L, and in the hierarchical step
+TIGHT <- c(1e-12, 1e-8)   # emControl's tol: relative change in log L; the second is the inner loop of the
+                          # iterative M-steps (VEI, VEE, EVE, VVE, VEV), not used by the four compared
 
 icl_all <- mclustICL(X, G = G)          # every mclust model name, G = 1..4
 best <- summary(icl_all)                # the three best by ICL
