@@ -214,7 +214,8 @@ def test_start_here_links_every_notebook():
 # --- Honest times and counts --------------------------------------------------------------------
 
 NUMBER_WORDS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven",
-                12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen"}
+                12: "twelve", 13: "thirteen", 14: "fourteen", 15: "fifteen", 16: "sixteen",
+                17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"}
 
 
 def test_stated_times_follow_the_rule():
