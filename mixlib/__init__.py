@@ -25,6 +25,7 @@ from .direct import (
     standard_errors,
     to_unconstrained,
 )
+from .convergence import projected_gain, run_converged
 from .em import em_step, fit_em
 from .model_selection import KChoice, choose_k, held_out_log_likelihood
 from .params import MixtureParams
@@ -58,7 +59,9 @@ __all__ = [
     "negloglik",
     "negloglik_grad",
     "pdf",
+    "projected_gain",
     "responsibilities",
+    "run_converged",
     "sample",
     "standard_errors",
     "to_unconstrained",

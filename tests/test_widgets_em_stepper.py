@@ -6,7 +6,7 @@ import pytest
 import mixlib
 import mixlib.widgets
 from mixlib.plotting import density_grid
-from mixlib.widgets._convergence import run_converged
+from mixlib.convergence import run_converged
 from view_checks import assert_density_view_shows
 
 

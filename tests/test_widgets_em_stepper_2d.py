@@ -8,7 +8,7 @@ import mixlib
 import mixlib.widgets
 from mixlib import multivariate as mv
 from mixlib.plotting.multivariate import ellipse_points, responsibility_colours
-from mixlib.widgets._convergence import run_converged
+from mixlib.convergence import run_converged
 
 
 @pytest.fixture

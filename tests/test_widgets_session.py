@@ -256,7 +256,7 @@ def test_a_crawling_trace_shows_its_later_climb(data):
 @pytest.mark.parametrize("rate", [0.1, 0.5, 0.9, 0.999])
 def test_projected_gain_is_what_a_geometric_climb_has_left(rate):
     """Increases d, d r, d r^2, ...: what is left after the last is d r^k * r / (1 - r)."""
-    from mixlib.widgets._convergence import current_rate, projected_gain
+    from mixlib.convergence import current_rate, projected_gain
 
     history = np.cumsum([-100.0] + [2.0 * rate**k for k in range(8)])
     left = 2.0 * rate**7 * rate / (1 - rate)
@@ -265,7 +265,8 @@ def test_projected_gain_is_what_a_geometric_climb_has_left(rate):
 
 
 def test_projected_gain_reads_growing_or_irregular_increases_as_not_converged():
-    from mixlib.widgets._convergence import projected_gain, run_converged, run_status
+    from mixlib.convergence import projected_gain, run_converged
+    from mixlib.widgets._convergence import run_status
 
     assert projected_gain([0.0, 1.0, 1.5]) == np.inf  # too few steps to read a rate
     assert projected_gain([-772.0, -545.0, -544.9952, -544.9897]) == np.inf  # growing

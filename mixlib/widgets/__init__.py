@@ -5,7 +5,7 @@ keeps its ``controls``, ``figure`` and ``readouts``) so tests can set values and
 plots. Widgets hold no numerics of their own: they ask ``mixlib`` and draw with ``mixlib.plotting``.
 The EM widgets (04, 06, 07) keep their iterates in one ``EMSession`` (``_session``) and stop Run by
 one rule with one status line, "converged after N steps" or "stopped after N steps, NOT
-converged: ..." (``_convergence``). ``tests/test_widgets_every_control.py`` drives every control
+converged: ..." (``mixlib.convergence``). ``tests/test_widgets_every_control.py`` drives every control
 of every widget the notebooks build.
 All are imported here (a lazy import saved nothing measurable: ``_base`` already loads
 matplotlib and ipywidgets, which are the cost). A module never has its function's name:

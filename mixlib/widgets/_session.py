@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ._convergence import run_converged, run_status
+from ..convergence import run_converged
+from ._convergence import run_status
 
 
 class EMSession:

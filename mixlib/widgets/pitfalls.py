@@ -49,7 +49,7 @@ def pitfall_explorer(pitfalls, *, tol=1e-8, max_run=2000):
     tol : float
         Run stops when the log-likelihood still to gain per point, projected from the current
         rate of EM, is below ``tol`` (the rule of every EM widget,
-        ``mixlib.widgets._convergence``): a small step alone is not enough, because when
+        ``mixlib.convergence``): a small step alone is not enough, because when
         components overlap EM crawls with tiny steps far from the maximum.
     max_run : int, Run stops after this many steps at most (press Run again to go on); the
         ``status`` readout then says that EM has NOT converged.

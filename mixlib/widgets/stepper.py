@@ -40,7 +40,7 @@ def em_stepper(x, start, *, starts=None, tol=1e-8, max_run=1000, xlabel="x"):
         The starts to choose from (default: ``start`` and ``start`` with its labels swapped).
     tol : float
         Run stops when the log-likelihood still to gain per point, projected from EM's current
-        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.widgets._convergence``):
+        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.convergence``):
         a small step alone is not enough, because when components overlap EM crawls with tiny
         steps far from the maximum.
     max_run : int, Run stops after this many steps at most (press Run again to go on); the

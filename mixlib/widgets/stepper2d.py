@@ -34,7 +34,7 @@ def em_stepper_2d(X, starts, *, covariance="full", tol=1e-8, max_run=500, xlabel
     covariance : the structure ``em_step`` imposes first ("full", "diag", "spherical", "tied")
     tol : float
         Run stops when the log-likelihood still to gain per point, projected from EM's current
-        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.widgets._convergence``)
+        rate, is below ``tol`` (the rule of every EM widget, ``mixlib.convergence``)
     max_run : int, Run stops after this many steps at most (press Run again to go on); the
         ``status`` line then says that EM has NOT converged.
     xlabel, ylabel : str, the axis labels (say the units)
