@@ -1,11 +1,10 @@
 """Data sets shipped with mixlib, and the original script's example.
 
 Old Faithful: 272 eruptions of the Old Faithful geyser, Yellowstone National Park: eruption
-duration and waiting time to the next eruption, both in minutes. Source: Azzalini, A. and
-Bowman, A. W. (1990), "A look at some data on the Old Faithful geyser", Applied Statistics 39,
-357-365; as distributed in R's ``datasets::faithful`` (Härdle 1991, "Smoothing Techniques with
-Implementation in S"). The CSV in this folder was written by R 4.2.2 with
-``write.csv(faithful, row.names = FALSE)``.
+duration and waiting time to the next eruption, both in minutes: R's ``datasets::faithful``,
+whose source is Härdle (1991), "Smoothing Techniques with Implementation in S" (Azzalini and
+Bowman 1990, Applied Statistics 39, 357-365, analyse a longer record, MASS's ``geyser``). The
+CSV in this folder was written by R 4.2.2 with ``write.csv(faithful, row.names = FALSE)``.
 """
 
 from __future__ import annotations
