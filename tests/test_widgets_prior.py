@@ -38,7 +38,9 @@ def check_view(box, log10_scale):
     assert box.current_fit.params == fit.params
     grid = box.density_view.grid
     assert_density_view_shows(box.density_view, fit.params)
-    np.testing.assert_allclose(box.ml_line.get_ydata(), mixlib.pdf(grid, ml.params), rtol=1e-12)
+    ml_x = box.ml_line.get_xdata()
+    np.testing.assert_array_equal(ml_x, np.union1d(grid, ml.params.means))
+    np.testing.assert_allclose(box.ml_line.get_ydata(), mixlib.pdf(ml_x, ml.params), rtol=1e-12)
     assert box.marker.get_data()[0][0] == pytest.approx(prior.scale)
     assert box.marker.get_data()[1][0] == fit.params.sds.min()
     texts = box.readout_texts()
@@ -55,6 +57,16 @@ def test_initial_view_is_the_default_prior(box):
     check_view(box, 0.0)
     assert box.ml_fit.degenerate                     # the start collapses without a prior
     assert not box.current_fit.degenerate
+
+
+def test_the_collapsed_ml_spike_is_drawn_and_leaves_the_view(box):
+    """The ML line is evaluated at the spike's mean too, so its spike shows, and runs off the top."""
+    spike_mean = box.ml_fit.params.means[np.argmin(box.ml_fit.params.sds)]
+    ml_x, ml_y = box.ml_line.get_data()
+    top = box.ml_line.axes.get_ylim()[1]
+    assert ml_y[ml_x == spike_mean][0] > 100 * top
+    grid_only = mixlib.pdf(box.density_view.grid, box.ml_fit.params)
+    assert grid_only.max() < top                     # on the grid alone the spike would be missed
 
 
 def test_moving_the_scale(box):

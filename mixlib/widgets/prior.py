@@ -102,7 +102,8 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
     -------
     Explorer with control ``log10_scale`` (a FloatSlider, updates on release), readouts ``smallest_sd``, ``log_likelihood`` and ``log_prior``, and attributes
     ``density_view`` (the MAP fit, a ``mixlib.plotting.DensityView``; ``ml_line`` is the ML
-    mixture on its grid), ``curve_line`` and
+    mixture on its grid and at the ML means, so that a collapsed component's spike is drawn),
+    ``curve_line`` and
     ``marker`` (smallest MAP sd against the scale, and the current scale), ``ml_fit`` and
     ``current_fit``.
 
@@ -145,11 +146,15 @@ def prior_explorer(x, start, *, prior=None, xlabel="x", units="data units", n_cu
     map_fit, _ = fit_at(0.0)
     density_view = draw_density_view(ax_fit, x, map_fit.params, xlabel=xlabel,
                                      mixture_label="MAP mixture", legend=False)
-    (ml_line,) = ax_fit.plot(density_view.grid, pdf(density_view.grid, ml_fit.params),
+    # The ML mixture on the grid and at its own means: a collapsed component is far narrower than
+    # the grid's step (notebook 08: sd 1.4e-5 minutes against a step of 0.2), and a grid that
+    # misses its mean would not draw its spike at all.
+    ml_grid = np.union1d(density_view.grid, ml_fit.params.means)
+    (ml_line,) = ax_fit.plot(ml_grid, pdf(ml_grid, ml_fit.params),
                              color=MIXTURE_COLOUR, lw=1, ls=":", label="ML mixture")
     ax_fit.legend(fontsize="x-small", loc="upper left")
     heights = density_view.histogram.get_data().values.max()
-    ax_fit.set_ylim(0, 1.6 * heights)  # the ML spike is far off the top: its line leaves the view
+    ax_fit.set_ylim(0, 1.6 * heights)  # a collapsed ML component's spike leaves the top of the view
 
     ax_sd.set_xscale("log")
     ax_sd.set_yscale("log")
