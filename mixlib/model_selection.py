@@ -252,19 +252,27 @@ def choose_k(x, ks=range(1, 6), *, n_init=5, n_folds=5, min_sd=None, tol=1e-8,
             k=k, fit=fit, n_parameters=n_free_parameters(fit.params),
             log_likelihood=fit.log_likelihood, degenerate=problems, **scores,
         ))
-    _warn_degenerate_rows(rows, lambda r: f"k={r.k}",
-                          "aic and bic set to inf, held_out to -inf where it applies")
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k}", "aic and bic")
     return rows
 
 
-def _warn_degenerate_rows(rows, label, what_was_set):
-    """One DegenerateFitWarning from ``choose_k`` (at its caller) listing the degenerate rows."""
+def _warn_degenerate_rows(rows, label, criteria, held_out="-inf"):
+    """One DegenerateFitWarning from ``choose_k`` (at its caller) listing the degenerate rows.
+
+    ``criteria`` names the scores computed from the fit to all the data ("aic and bic"): they are
+    set to inf only where that fit is degenerate; a row where only fold fits are degenerate keeps
+    them, and only its held-out score is -inf, so the message must not say no criterion can
+    choose it. ``held_out`` is what a degenerate full-data fit's held-out score was set to.
+    """
     flagged = [r for r in rows if r.degenerate]
     if flagged:
         details = "; ".join(f"{label(r)}: {r.degenerate[0]}" for r in flagged)
         warnings.warn(
-            f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate, so no criterion can "
-            f"choose them ({what_was_set}): {details}", DegenerateFitWarning, stacklevel=3)
+            f"choose_k: {len(flagged)} of {len(rows)} rows are degenerate. Where the fit to all "
+            f"the data is degenerate, {criteria} are set to inf and held_out to {held_out}, so no "
+            f"criterion can choose the row; where only fold fits are, only held_out is set to "
+            f"-inf ({criteria} stay finite and can still choose it): {details}",
+            DegenerateFitWarning, stacklevel=3)
 
 
 # ---- d dimensions ---------------------------------------------------------------------------------
@@ -429,6 +437,6 @@ def multivariate_choose_k(X, ks=range(1, 6), covariances=("full", "diag", "spher
                 k=k, covariance=covariance, fit=fit,
                 n_parameters=count(k, X.shape[1], covariance),
                 log_likelihood=fit.log_likelihood, degenerate=problems, **scores))
-    _warn_degenerate_rows(rows, lambda r: f"k={r.k} {r.covariance}",
-                          "aic, bic and icl set to inf, held_out to -inf")
+    _warn_degenerate_rows(rows, lambda r: f"k={r.k} {r.covariance}", "aic, bic and icl",
+                          "-inf" if held_out else "NaN (not computed)")
     return rows
