@@ -707,7 +707,7 @@ WRONG_ANSWERS = [
         """
         data = np.asarray(data, dtype=float)
         Z = (data - data.mean(axis=0)) / data.std(axis=0)
-        weights, means = np.full(2, 0.5), np.quantile(Z, [0.75, 0.25], axis=0)
+        weights, means = np.full(2, 0.5), np.quantile(Z, [0.25, 0.75], axis=0)  # the hint's start
         covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
         resp, loglik = e_step(Z, weights, means, covariances)
         for _ in range(10_000):
@@ -718,8 +718,8 @@ WRONG_ANSWERS = [
         return hard_assignments(resp), assignment_uncertainty(resp)
         """,
         frozenset({"a4_q5_test"}),
-        "labels in the order EM found the components, not label 0 for the shorter eruptions",
-        says="label 0 must be the cluster of the shorter eruptions",
+        "follows the hint's start and never relabels: label 0 is then the shorter eruptions, not the longer",
+        says="label 0 must be the cluster of the longer eruptions",
     ),
     WrongAnswer(
         "wrong_2d_faithful_five_iterations", A4, "a4_q5_answer",
@@ -732,7 +732,7 @@ WRONG_ANSWERS = [
         for _ in range(5):  # a fixed number of iterations, never checks convergence
             weights, means, covariances = m_step(Z, resp)
             resp, _ = e_step(Z, weights, means, covariances)
-        resp = resp[:, np.argsort(means[:, 0])]
+        resp = resp[:, np.argsort(-means[:, 0])]
         return hard_assignments(resp), assignment_uncertainty(resp)
         """,
         frozenset({"a4_q5_test"}),
@@ -1098,13 +1098,19 @@ VISIBLE_SAYS = {
     "wrong_standard_errors_inverse_of_diagonal": "1 / sqrt(diag(H))",
     "wrong_m_step_raw_second_moment": "E[x^2] - mu^2",
     "wrong_m_step_off_by_one_dof": "not N_k - 1",
-    "wrong_converged_not_per_point": "divided by n",
+    "wrong_converged_not_per_point": "divide the change by n",
     "wrong_em_fit_history_without_start": "history[0] must be the log-likelihood at the start",
     "wrong_em_fit_ignores_convergence": "stop (break) when it returns True",
     "wrong_e_step_transposed": "one row per point",
+    "wrong_e_step_ratio_of_pdfs": "the ratio is 0/0",
+    "wrong_e_step_global_shift": "one shift for all points",
+    "wrong_faithful_hard_coded_start": "never numbers typed in minutes",
     "wrong_2d_m_step_raw_second_moment": "E[x x^T] - mu mu^T",
+    "wrong_2d_mvn_logpdf_log_of_pdf": "never take the log of the density",
+    "wrong_2d_mvn_logpdf_inverse_and_det": "det(cov) underflows to 0",
+    "wrong_2d_e_step_ratio_of_pdfs": "the ratio is 0/0",
     "wrong_2d_uncertainty_min_r": "only when K = 2",
-    "wrong_2d_faithful_unordered": "label 0 must be the cluster of the shorter eruptions",
+    "wrong_2d_faithful_unordered": "label 0 must be the cluster of the longer eruptions",
 }
 
 VISIBLE_ONLY = [
@@ -1140,23 +1146,5 @@ VISIBLE_ONLY = [
         """,
         frozenset({"a2_q3_test", "a2_q4_test", "a2_q5_test"}), "gradient without 1/sigma_k: Q5 must say fix Q3 first",
         says="fix Question 3 first",
-    ),
-    WrongAnswer(
-        "slip_2d_faithful_hint_no_relabel", A4, "a4_q5_answer",
-        """
-        data = np.asarray(data, dtype=float)
-        Z = (data - data.mean(axis=0)) / data.std(axis=0)
-        weights, means = np.full(2, 0.5), np.quantile(Z, [0.25, 0.75], axis=0)  # the hint's start
-        covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
-        resp, loglik = e_step(Z, weights, means, covariances)
-        for _ in range(10_000):
-            weights, means, covariances = m_step(Z, resp)
-            old, (resp, loglik) = loglik, e_step(Z, weights, means, covariances)
-            if abs(loglik - old) / Z.shape[0] < 1e-10:
-                break
-        return hard_assignments(resp), assignment_uncertainty(resp)  # never relabelled
-        """,
-        frozenset({"a4_q5_test"}), "follows the start hint and never relabels",
-        says="label 0 must be the cluster of the shorter eruptions",
     ),
 ]

@@ -22,12 +22,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursework_helpers import VISIBLE_ONLY, VISIBLE_SAYS, WRONG_ANSWERS, with_wrong_answer
+from coursework_helpers import CHEATS, VISIBLE_ONLY, VISIBLE_SAYS, WRONG_ANSWERS, with_wrong_answer
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "coursework"
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
-BY_ID = {w.student: w for w in WRONG_ANSWERS}
+BY_ID = {w.student: w for w in [*WRONG_ANSWERS, *CHEATS]}
 SLIPS = [BY_ID[student] for student in VISIBLE_SAYS] + VISIBLE_ONLY
 # The test cell a slip must fail, when it is not the answer's own (a wrong gradient, seen by Question 5).
 TARGET = {"slip_standard_errors_gradient_wrong": "a2_q5_test"}
@@ -96,5 +96,5 @@ def test_every_slip_the_issue_lists_is_tried():
               "wrong_sampler_variance_as_scale", "wrong_m_step_raw_second_moment",
               "wrong_2d_m_step_raw_second_moment", "wrong_2d_uncertainty_min_r",
               "wrong_em_fit_history_without_start", "wrong_em_fit_ignores_convergence",
-              "slip_standard_errors_means_only", "slip_2d_faithful_hint_no_relabel"}
+              "slip_standard_errors_means_only", "wrong_2d_faithful_unordered"}
     assert wanted <= {s.student for s in SLIPS}
