@@ -376,7 +376,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a2_q5_test"}),
         "1 / sqrt(diag(H)) instead of sqrt(diag(inv(H))): ignores the correlations",
-        says="not 1 / diag(H)",
+        says="1 / sqrt(diag(H))",
     ),
     WrongAnswer(
         "wrong_e_step_ratio_of_pdfs", A3, "a3_q1_answer",
