@@ -88,6 +88,8 @@ def test_visible_test_names_the_slip(slip):
     assert isinstance(error, AssertionError), f"{target} raised {type(error).__name__}: {error}"
     says = VISIBLE_SAYS.get(slip.student) or slip.says
     assert says in str(error), f"{target}'s message for {slip.student} does not say {says!r}: {error}"
+    if target != slip.cell.replace("_answer", "_test"):  # an earlier answer is the cause: say that first
+        assert str(error).startswith(says), f"{target} does not start with {says!r}: {error}"
 
 
 def test_every_slip_the_issue_lists_is_tried():
