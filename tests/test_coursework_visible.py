@@ -14,6 +14,7 @@ order in this process (no nbgrader, no kernel: about a second per assignment):
 from __future__ import annotations
 
 import contextlib
+import sys
 import io
 import re
 import warnings
@@ -100,3 +101,35 @@ def test_every_slip_the_issue_lists_is_tried():
               "wrong_em_fit_history_without_start", "wrong_em_fit_ignores_convergence",
               "slip_standard_errors_means_only", "wrong_2d_faithful_unordered"}
     assert wanted <= {s.student for s in SLIPS}
+
+
+FILTER_PROBE = r'''
+import re, sys, types, nbformat
+sys.path.insert(0, sys.argv[1])
+try:
+    import nbgrader.preprocessors  # noqa: F401  (in .venv-grader)
+except ImportError:  # the filter's functions need no nbgrader: a stand-in for its base class
+    sys.modules["nbgrader"] = types.ModuleType("nbgrader")
+    sys.modules["nbgrader.preprocessors"] = types.SimpleNamespace(NbGraderPreprocessor=object)
+from grading.feedback import templates, is_locked
+nb = nbformat.read(sys.argv[2], as_version=4)
+pieces = sorted({t for c in nb.cells if is_locked(c) for t in templates(c.source)}, key=len, reverse=True)
+rx = re.compile("(?:" + "|".join(pieces) + ")+", re.S)
+print(" ".join(str(bool(rx.fullmatch(m))) for m in sys.argv[3:]))
+'''
+
+
+def test_feedback_filter_takes_the_knock_on_first_message_and_no_free_text():
+    """The feedback shows a failed test's message only when it is made of the notebook's own words
+    (coursework/grading/feedback.py). A2 Q5's message starts with "fix Question 3 first": it must
+    pass the filter (at once: an f-string of fields only made this match backtrack for minutes), and
+    free words, such as digits of a hidden seed, must not."""
+    import subprocess
+    knock_on = (" Your negloglik_grad (Question 3) is wrong on these data too: this answer builds on it, so the"
+                " failure may come from Question 3: fix Question 3 first. Then, if it still fails: standard_errors"
+                " returned nan or inf: is H the Hessian of negloglik (positive definite at the minimum)?")
+    result = subprocess.run(
+        [sys.executable, "-c", FILTER_PROBE, str(COURSE), str(COURSE / "source/02_direct_optimisation/direct_optimisation.ipynb"),
+         knock_on, "secret hidden data 7 2024"],
+        capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.split() == ["True", "False"], result.stdout + result.stderr
