@@ -125,7 +125,7 @@ def test_feedback_filter_takes_the_knock_on_first_message_and_no_free_text():
     pass the filter (at once: an f-string of fields only made this match backtrack for minutes), and
     free words, such as digits of a hidden seed, must not."""
     import subprocess
-    knock_on = (" Your negloglik_grad (Question 3) is wrong on these data too: this answer builds on it, so the"
+    knock_on = ("fix an earlier answer first, standard_errors builds on it: Your negloglik_grad (Question 3) is wrong on these data too: this answer builds on it, so the"
                 " failure may come from Question 3: fix Question 3 first. Then, if it still fails: standard_errors"
                 " returned nan or inf: is H the Hessian of negloglik (positive definite at the minimum)?")
     result = subprocess.run(
