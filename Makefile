@@ -155,6 +155,7 @@ clean:
 #   make coursework          regenerate the student copies coursework/release/ from coursework/source/
 #   make coursework-sources  re-execute and save the instructor sources (they run under nbval)
 #   make test-coursework     only the coursework tests (also part of 'make test')
+#   make student-copy        the students' copy of the course in build/student (no solutions)
 GRADER_VENV ?= .venv-grader
 GRADER_BIN := $(GRADER_VENV)/bin
 GRADER_REQS := coursework/requirements-grader.txt
@@ -190,7 +191,16 @@ coursework-sources: $(VENV)/.test-installed
 	  --ExecutePreprocessor.record_timing=False coursework/source/*/*.ipynb
 
 test-coursework: $(VENV)/.test-installed
-	$(BIN)/python -m pytest tests/test_coursework.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/test_coursework.py tests/test_coursework_visible.py tests/test_student_copy.py $(PYTEST_ARGS)
+
+# The students' copy of the course (coursework/student_copy.py, coursework/INSTRUCTORS.md): notebooks,
+# mixlib, binder/, the student versions of the assignments and the students' READMEs, without
+# coursework/source (solutions, hidden tests), the grading tools or the instructor's guide; committed
+# and tagged v<version> in build/student, to push to the students' repository that every
+# student-facing Binder and nbgitpuller link opens.
+.PHONY: student-copy
+student-copy:
+	$(PYTHON) coursework/student_copy.py build/student --git
 
 # ---- Grading a class (coursework/README.md, "The course loop"): every step of the loop, in order.
 # A=<assignment>; COURSE=<course root> (default coursework/, or your private copy);

@@ -4,13 +4,16 @@ A student clicks the link; the hub logs them in, starts their server, and nbgitp
 repository into their home (first click) or merges the new commits into it, keeping the student's
 own edits (every later click). Then JupyterLab opens at the notebook the link names.
 
+Link to the students' copy of the course (``make student-copy``; coursework/INSTRUCTORS.md), never
+to the main repository, whose ``coursework/source/`` holds the solutions and hidden tests.
+
 nbgitpuller follows a **branch**. A tag works for the first click only: a later click runs
 ``git diff ..origin/<tag>``, which does not exist, and fails. For a semester, make a branch at the
-release tag and link to it (``git branch course-2027 v0.1.0 && git push origin course-2027``);
-to hand out a fix, move that branch forward.
+release tag of the students' copy and link to it (``git -C build/student branch course-2027 v0.1.0``,
+then push it); to hand out a fix, rebuild the copy and move that branch forward.
 
     python hub/nbgitpuller_link.py https://hub.example.edu \\
-        https://github.com/mixture-notebooks/mixture-notebooks course-2027
+        https://github.com/mixture-notebooks/mixture-notebooks-student course-2027
 """
 
 from __future__ import annotations
@@ -64,8 +67,9 @@ def nbgitpuller_link(hub_url: str, repo: str, branch: str, notebook: str = DEFAU
 
     Examples
     --------
-    >>> nbgitpuller_link("https://hub.example.edu", "https://github.com/o/course", "course-2027")
-    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fcourse&branch=course-2027&targetpath=course&urlpath=lab%2Ftree%2Fcourse%2Fnotebooks%2F00_start_here.ipynb'
+    >>> nbgitpuller_link("https://hub.example.edu",
+    ...                  "https://github.com/mixture-notebooks/mixture-notebooks-student", "course-2027")
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fmixture-notebooks%2Fmixture-notebooks-student&branch=course-2027&targetpath=mixture-notebooks-student&urlpath=lab%2Ftree%2Fmixture-notebooks-student%2Fnotebooks%2F00_start_here.ipynb'
     """
     for name, value in (("hub_url", hub_url), ("repo", repo), ("branch", branch),
                         ("notebook", notebook)):

@@ -376,7 +376,7 @@ WRONG_ANSWERS = [
         """,
         frozenset({"a2_q5_test"}),
         "1 / sqrt(diag(H)) instead of sqrt(diag(inv(H))): ignores the correlations",
-        says="not 1 / diag(H)",
+        says="1 / sqrt(diag(H))",
     ),
     WrongAnswer(
         "wrong_e_step_ratio_of_pdfs", A3, "a3_q1_answer",
@@ -707,7 +707,7 @@ WRONG_ANSWERS = [
         """
         data = np.asarray(data, dtype=float)
         Z = (data - data.mean(axis=0)) / data.std(axis=0)
-        weights, means = np.full(2, 0.5), np.quantile(Z, [0.75, 0.25], axis=0)
+        weights, means = np.full(2, 0.5), np.quantile(Z, [0.25, 0.75], axis=0)  # the hint's start
         covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
         resp, loglik = e_step(Z, weights, means, covariances)
         for _ in range(10_000):
@@ -718,8 +718,8 @@ WRONG_ANSWERS = [
         return hard_assignments(resp), assignment_uncertainty(resp)
         """,
         frozenset({"a4_q5_test"}),
-        "labels in the order EM found the components, not label 0 for the shorter eruptions",
-        says="label 0 must be the cluster of the shorter eruptions",
+        "follows the hint's start and never relabels: label 0 is then the shorter eruptions, not the longer",
+        says="label 0 must be the cluster of the longer eruptions",
     ),
     WrongAnswer(
         "wrong_2d_faithful_five_iterations", A4, "a4_q5_answer",
@@ -732,7 +732,7 @@ WRONG_ANSWERS = [
         for _ in range(5):  # a fixed number of iterations, never checks convergence
             weights, means, covariances = m_step(Z, resp)
             resp, _ = e_step(Z, weights, means, covariances)
-        resp = resp[:, np.argsort(means[:, 0])]
+        resp = resp[:, np.argsort(-means[:, 0])]
         return hard_assignments(resp), assignment_uncertainty(resp)
         """,
         frozenset({"a4_q5_test"}),
@@ -1073,3 +1073,78 @@ json.dump(scores, sys.stdout)
 def normalised(nb: nbformat.NotebookNode) -> str:
     """A notebook as canonical JSON text, for comparing release copies."""
     return nbformat.writes(nbformat.from_dict(nb), version=4)
+
+
+# ---- the visible tests teach (issue 34): each question's visible test, which the student runs while
+# working, fails on that question's central slip and says what it tried. A slip is a wrong answer of
+# the catalogue above (by its student id) or one of VISIBLE_ONLY below, with the phrase the visible
+# test's message must contain.
+VISIBLE_SAYS = {
+    "wrong_logpdf_log_of_pdf": "the log of the summed density",
+    "wrong_logpdf_global_shift": "one shift for all points",
+    "wrong_logpdf_two_components_only": "right for K = 2 but wrong for K = 3",
+    "wrong_logpdf_weights_not_logged": "log w_k, not w_k",
+    "wrong_loglik_log_of_pdf": "a point far from every component (x = 12)",
+    "wrong_loglik_mean": "the sum, not the mean",
+    "wrong_sampler_variance_as_scale": "the variances, not the standard deviations",
+    "wrong_sampler_global_random": "not from np.random",
+    "wrong_sampler_fixed_counts": "the same in every sample",
+    "wrong_from_theta_weights_swapped": "from_theta's weights are wrong",
+    "wrong_negloglik_log_of_pdf": "np.log of the summed density",
+    "wrong_negloglik_global_shift": "one shift for all points",
+    "wrong_negloglik_overflowing_weights": "extreme weight",
+    "wrong_negloglik_sign": "wrong sign",
+    "wrong_gradient_sign": "wrong sign",
+    "wrong_standard_errors_inverse_of_diagonal": "1 / sqrt(diag(H))",
+    "wrong_m_step_raw_second_moment": "E[x^2] - mu^2",
+    "wrong_m_step_off_by_one_dof": "not N_k - 1",
+    "wrong_converged_not_per_point": "divide the change by n",
+    "wrong_em_fit_history_without_start": "history[0] must be the log-likelihood at the start",
+    "wrong_em_fit_ignores_convergence": "stop (break) when it returns True",
+    "wrong_e_step_transposed": "one row per point",
+    "wrong_e_step_ratio_of_pdfs": "the ratio is 0/0",
+    "wrong_e_step_global_shift": "one shift for all points",
+    "wrong_faithful_hard_coded_start": "never numbers typed in minutes",
+    "wrong_2d_m_step_raw_second_moment": "E[x x^T] - mu mu^T",
+    "wrong_2d_mvn_logpdf_log_of_pdf": "never take the log of the density",
+    "wrong_2d_mvn_logpdf_inverse_and_det": "det(cov) underflows to 0",
+    "wrong_2d_e_step_ratio_of_pdfs": "the ratio is 0/0",
+    "wrong_2d_uncertainty_min_r": "only when K = 2",
+    "wrong_2d_faithful_unordered": "label 0 must be the cluster of the longer eruptions",
+}
+
+VISIBLE_ONLY = [
+    WrongAnswer(
+        "slip_standard_errors_means_only", A2, "a2_q5_answer",
+        """
+        theta_hat = np.asarray(theta_hat, dtype=float)
+        hess = np.empty((theta_hat.size, theta_hat.size))
+        for j in range(theta_hat.size):
+            delta = np.zeros(theta_hat.size)
+            delta[j] = step
+            hess[:, j] = (negloglik_grad(theta_hat + delta, x) - negloglik_grad(theta_hat - delta, x)) / (2 * step)
+        se = np.sqrt(np.diag(np.linalg.inv(0.5 * (hess + hess.T))))
+        return np.concatenate([se[:2], np.zeros(3)])  # only the means' standard errors filled in
+        """,
+        frozenset({"a2_q5_test"}), "zero standard errors for the log-sds and the logit",
+        says="log sd2",
+    ),
+    WrongAnswer(
+        "slip_standard_errors_gradient_wrong", A2, "a2_q3_answer",
+        """
+        weights, means, sds = from_theta(theta)
+        x = np.asarray(x, dtype=float)
+        z = (x[np.newaxis, :] - means[:, np.newaxis]) / sds[:, np.newaxis]
+        log_terms = (np.log(weights) - np.log(sds) - 0.5 * np.log(2 * np.pi))[:, np.newaxis] - 0.5 * z**2
+        top = np.maximum(log_terms[0], log_terms[1])
+        log_p = top + np.log(np.exp(log_terms[0] - top) + np.exp(log_terms[1] - top))
+        resp = np.exp(log_terms - log_p)
+        grad_means = (resp * z).sum(axis=1)  # the 1 / sigma_k forgotten
+        grad_log_sds = (resp * (z**2 - 1)).sum(axis=1)
+        grad_logit = resp[0].sum() - x.size * weights[0]
+        return -np.concatenate([grad_means, grad_log_sds, [grad_logit]])
+        """,
+        frozenset({"a2_q3_test", "a2_q4_test", "a2_q5_test"}), "gradient without 1/sigma_k: Q5 must say fix Q3 first",
+        says="fix Question 3 first",
+    ),
+]

@@ -433,17 +433,22 @@ def test_sources_pass_nbval():
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
 
 
-def test_readme_links_every_student_copy_with_binder_and_states_points():
-    readme = (COURSE / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("readme", ["README.md", "INSTRUCTORS.md"])
+def test_readme_links_every_student_copy_with_binder_and_states_points(readme):
+    """The students' coursework README and the instructor's guide: each assignment's student copy,
+    its Binder link (into the students' copy of the course, tests/test_student_copy.py) and points."""
+    text = (COURSE / readme).read_text(encoding="utf-8")
     for name, notebook in ASSIGNMENTS.items():
         path = f"coursework/release/{name}/{notebook}"
-        assert f"](release/{name}/{notebook})" in readme
-        assert f"mybinder.org/v2/gh/" in readme and f"?urlpath=lab/tree/{path})" in readme
+        assert f"](release/{name}/{notebook})" in text
+        assert "mybinder.org/v2/gh/mixture-notebooks/mixture-notebooks-student/" in text
+        assert f"?urlpath=lab/tree/{path})" in text
         nb = nbformat.read(COURSE / "source" / name / notebook, as_version=4)
         total = sum(m["points"] for _, m in nbgrader_cells(nb) if m["grade"])
         auto = sum(autograded(nb).values())
-        assert f"| {total} ({auto} auto + {total - auto} by hand) |" in readme
-    assert "private fork" in readme and "coursework/source/" in readme
+        assert f"| {total} ({auto} auto + {total - auto} by hand) |" in text
+    if readme == "INSTRUCTORS.md":
+        assert "private fork" in text and "coursework/source/" in text and "make student-copy" in text
 
 
 @pytest.mark.slow
