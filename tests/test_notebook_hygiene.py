@@ -337,6 +337,15 @@ def guards_only_in_check_cells(nb: Notebook):
     return problems
 
 
+EXERCISES_HEADING = re.compile(r"^#+\s.*exercises", re.IGNORECASE | re.MULTILINE)
+
+
+def _in_exercises(nb: Notebook, index: int) -> bool:
+    """Whether cell ``index`` comes after the notebook's Exercises heading."""
+    return any(c["cell_type"] == "markdown" and EXERCISES_HEADING.search(source(c))
+               for c in nb.cells[:index])
+
+
 def check_cells_collapsed_and_silent(nb: Notebook):
     problems = []
     position = 0
@@ -349,6 +358,15 @@ def check_cells_collapsed_and_silent(nb: Notebook):
         where = f"check cell (code cell {position})"
         if index == 0:
             problems.append(f"{where} opens the notebook: a check follows the cell it guards")
+        else:
+            before = nb.cells[index - 1]
+            if before["cell_type"] == "code" and CHECK_TAG in tags(before):
+                problems.append(f"{where} follows another check cell: one check per guarded cell, "
+                                "right after it (merge them)")
+            elif before["cell_type"] != "code" and not _in_exercises(nb, index):
+                problems.append(f"{where} follows a markdown cell: a check goes right after the code "
+                                "cell whose output it guards (only the exercises' solutions are "
+                                "checked after a markdown cell, at the end)")
         if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
             problems.append(f"{where} is not collapsed: set metadata.jupyter.source_hidden = true "
                             "('make notebooks' does it)")
@@ -550,6 +568,20 @@ def test_check_cells_must_be_collapsed_silent_and_checking():
     assert any("asserts nothing" in p for p in check_cells_collapsed_and_silent(empty))
     bare = _synthetic(("x = 1", []), ("assert x == 1", ["check"], HIDDEN))
     assert asserts_say_what_they_guard(bare)
+
+
+def test_a_check_cell_follows_the_code_cell_it_guards():
+    """Right after the guarded code cell; after a markdown cell only in the exercises (the
+    solutions' numbers are checked at the end); never stacked under another check."""
+    guard = ('assert x == 1, "the text says 1"', ["check"], HIDDEN)
+    assert not check_cells_collapsed_and_silent(_synthetic(("x = 1", []), guard))
+    stacked = _synthetic(("x = 1", []), guard, guard)
+    assert any("follows another check cell" in p for p in check_cells_collapsed_and_silent(stacked))
+    after_prose = _synthetic(("x = 1", []), guard)
+    after_prose.cells.insert(1, {"cell_type": "markdown", "source": "x is 1.", "metadata": {}})
+    assert any("follows a markdown cell" in p for p in check_cells_collapsed_and_silent(after_prose))
+    after_prose.cells[1]["source"] = "## Exercises\n\n**1.** Show that x is 1."
+    assert not check_cells_collapsed_and_silent(after_prose)
 
 
 def test_normalising_keeps_checks_collapsed():
