@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -106,11 +107,23 @@ def build(dest: Path, repo: Path = REPO, ref: str = "HEAD") -> list[str]:
     return sorted([*files, "README.md"])
 
 
+def notebook_cells(text: str) -> list[dict]:
+    """A notebook's cells as ``{"source": str, "outputs": [{"text": str}]}`` (the text outputs only).
+
+    Plain json, so ``make student-copy`` runs with any Python 3.11 (no nbformat): a cell's source and
+    a stream's text are a string or a list of lines in the notebook format.
+    """
+    def joined(value):
+        return value if isinstance(value, str) else "".join(value)
+
+    return [{"source": joined(cell.get("source", "")),
+             "outputs": [{"text": joined(o["text"])} for o in cell.get("outputs", []) if "text" in o]}
+            for cell in json.loads(text).get("cells", [])]
+
+
 def text_files(root: Path) -> dict[str, str]:
     """Every text file under ``root`` (not .git) by relative path; a notebook as its cells' sources
     and text outputs."""
-    import nbformat  # only the leak check needs it
-
     out = {}
     for path in sorted(Path(root).rglob("*")):
         if path.is_file() and ".git" not in path.relative_to(root).parts:
@@ -119,9 +132,8 @@ def text_files(root: Path) -> dict[str, str]:
             except UnicodeDecodeError:
                 continue
             if path.suffix == ".ipynb":
-                cells = nbformat.reads(text, as_version=4).cells
-                text = "\n".join([c.source for c in cells] + [o.get("text", "") for c in cells for o in c.get("outputs", [])
-                                                              if isinstance(o.get("text", ""), str)])
+                cells = notebook_cells(text)
+                text = "\n".join([c["source"] for c in cells] + [o["text"] for c in cells for o in c["outputs"]])
             out[path.relative_to(root).as_posix()] = text
     return out
 
@@ -134,8 +146,6 @@ def instructor_lines(repo: Path = REPO) -> set[str]:
     students' READMEs): so a solution line that repeats a line of mixlib does not count, a model answer
     or a hidden test does.
     """
-    import nbformat
-
     repo = Path(repo)
     shared = "\n".join(text_files(repo / "notebooks").values()) + "\n".join(text_files(repo / "mixlib").values())
     shared += "\n".join(text_files(repo / "coursework" / "release").values())
@@ -143,8 +153,8 @@ def instructor_lines(repo: Path = REPO) -> set[str]:
         shared += (repo / readme).read_text(encoding="utf-8")
     lines = set()
     for path in sorted((repo / "coursework" / "source").glob("*/*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for _, region in REGION.findall(cell.source):
+        for cell in notebook_cells(path.read_text(encoding="utf-8")):
+            for _, region in REGION.findall(cell["source"]):
                 lines.update(line.strip() for line in region.splitlines())
     for paragraph in (repo / "coursework" / "INSTRUCTORS.md").read_text(encoding="utf-8").split("\n\n"):
         lines.update(line.strip() for line in paragraph.splitlines())
