@@ -1111,6 +1111,9 @@ VISIBLE_SAYS = {
     "wrong_2d_e_step_ratio_of_pdfs": "the ratio is 0/0",
     "wrong_2d_uncertainty_min_r": "only when K = 2",
     "wrong_2d_faithful_unordered": "label 0 must be the cluster of the longer eruptions",
+    # the final referee's slips (docs/reviews/coursework.md, "Referee of the final text")
+    "wrong_gradient_resp_as_ratio": "not as a ratio of pdfs",
+    "wrong_fit_without_gradient": "pass jac=negloglik_grad",
 }
 
 VISIBLE_ONLY = [
@@ -1146,5 +1149,62 @@ VISIBLE_ONLY = [
         """,
         frozenset({"a2_q3_test", "a2_q4_test", "a2_q5_test"}), "gradient without 1/sigma_k: Q5 must say fix Q3 first",
         says="fix Question 3 first",
+    ),    WrongAnswer(
+        "slip_standard_errors_no_sqrt", A2, "a2_q5_answer",
+        """
+        theta_hat = np.asarray(theta_hat, dtype=float)
+        hess = np.empty((theta_hat.size, theta_hat.size))
+        for j in range(theta_hat.size):
+            delta = np.zeros(theta_hat.size)
+            delta[j] = step
+            hess[:, j] = (negloglik_grad(theta_hat + delta, x) - negloglik_grad(theta_hat - delta, x)) / (2 * step)
+        return np.diag(np.linalg.inv(0.5 * (hess + hess.T)))  # the variances: the square root forgotten
+        """,
+        frozenset({"a2_q5_test"}), "diag(inv(H)): inverted H, forgot the square root",
+        says="forgot the square root",
+    ),
+    WrongAnswer(
+        "slip_standard_errors_one_over_diagonal", A2, "a2_q5_answer",
+        """
+        theta_hat = np.asarray(theta_hat, dtype=float)
+        hess = np.empty((theta_hat.size, theta_hat.size))
+        for j in range(theta_hat.size):
+            delta = np.zeros(theta_hat.size)
+            delta[j] = step
+            hess[:, j] = (negloglik_grad(theta_hat + delta, x) - negloglik_grad(theta_hat - delta, x)) / (2 * step)
+        return 1 / np.diag(hess)  # only the diagonal inverted, and no square root
+        """,
+        frozenset({"a2_q5_test"}), "1 / diag(H): inverts only the diagonal, no square root",
+        says="one over H's diagonal: that inverts only the diagonal",
+    ),
+    WrongAnswer(
+        "slip_2d_faithful_no_convergence_test", A4, "a4_q5_answer",
+        """
+        data = np.asarray(data, dtype=float)
+        Z = (data - data.mean(axis=0)) / data.std(axis=0)
+        weights, means = np.full(2, 0.5), np.quantile(Z, [0.25, 0.75], axis=0)
+        covariances = np.repeat(np.eye(2)[np.newaxis], 2, axis=0)
+        resp, _ = e_step(Z, weights, means, covariances)
+        for _ in range(40):  # a fixed number of iterations, enough to be close, never checks convergence
+            weights, means, covariances = m_step(Z, resp)
+            resp, _ = e_step(Z, weights, means, covariances)
+        resp = resp[:, np.argsort(-means[:, 0])]
+        return hard_assignments(resp), assignment_uncertainty(resp)
+        """,
+        frozenset({"a4_q5_test"}), "a fixed 40 EM iterations: close enough, but no convergence test",
+        says="a loop without a convergence test",
+    ),
+    WrongAnswer(
+        "slip_loglik_on_one_shift_logpdf", A1, "a1_q1_answer",
+        next(w.code for w in WRONG_ANSWERS if w.student == "wrong_logpdf_global_shift"),
+        frozenset({"a1_q1_test", "a1_q2_test"}),
+        "a right log_likelihood on a one-shift mixture_logpdf: Q2 must say fix Q1 first",
+        says="fix Question 1 first",
     ),
 ]
+
+# Each slip has one message: the phrase a slip's message must not contain (another slip's advice).
+VISIBLE_NOT = {
+    "slip_standard_errors_no_sqrt": "Invert H first",
+    "slip_standard_errors_one_over_diagonal": "1 / sqrt(diag(H))",
+}

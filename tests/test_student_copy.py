@@ -8,6 +8,8 @@ open (issue 34). These tests build it into a temporary folder and check:
 - no line of a solution or hidden-test region of coursework/source (code or model answer), and no
   paragraph of the instructor's guide that the students' READMEs do not share, appears in any of
   its files; a copy with a source notebook planted in it fails the same check;
+- the copy is taken from the commit (HEAD), not the working tree, and `student_copy.py --git`
+  refuses to commit a copy that fails the leak check;
 - every Binder and nbgitpuller link a student meets (README.md, the students' READMEs, the
   nbgitpuller helper's documentation) names the students' repository and opens a file the copy has.
 """
@@ -16,11 +18,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +30,6 @@ sys.path.insert(0, str(REPO / "coursework"))
 sys.path.insert(0, str(REPO / "hub"))
 import student_copy  # noqa: E402  (coursework/student_copy.py)
 
-REGION = re.compile(r"^[ \t]*### BEGIN (SOLUTION|HIDDEN TESTS)[ \t]*\n(.*?)^[ \t]*### END \1", re.S | re.M)
 BINDER = re.compile(r"https://mybinder\.org/v2/gh/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/(?P<ref>[^/?\s)]+)"
                     r"\?urlpath=lab/tree/(?P<path>[^\s)&#\"'`]+)")
 PULL = re.compile(r"https?://[^\s)\"'`]+/hub/user-redirect/git-pull\?[^\s)\"'`]+")
@@ -42,60 +43,16 @@ def copy(tmp_path_factory) -> Path:
     return dest
 
 
-def text_files(root: Path) -> dict[str, str]:
-    """Every text file under root; a notebook as its cells' sources and text outputs."""
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and ".git" not in path.relative_to(root).parts:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                continue
-            if path.suffix == ".ipynb":
-                cells = nbformat.reads(text, as_version=4).cells
-                text = "\n".join([c.source for c in cells] + [o.get("text", "") for c in cells for o in c.get("outputs", [])
-                                                              if isinstance(o.get("text", ""), str)])
-            out[path.relative_to(root).as_posix()] = text
-    return out
-
-
-def instructor_lines() -> set[str]:
-    """Distinctive lines of coursework/source's solution and hidden-test regions and of the guide.
-
-    A line counts when it is long enough to be specific (30 characters, stripped) and appears in none
-    of the course material students are meant to have (notebooks, mixlib, the release copies, the
-    students' READMEs): so a solution line that repeats a line of mixlib does not count, a model answer
-    or a hidden test does.
-    """
-    shared = "\n".join(text_files(REPO / "notebooks").values()) + "\n".join(text_files(REPO / "mixlib").values())
-    shared += "\n".join(text_files(REPO / "coursework" / "release").values())
-    for readme in ("coursework/README.md", student_copy.STUDENT_README):
-        shared += (REPO / readme).read_text(encoding="utf-8")
-    lines = set()
-    for path in sorted((REPO / "coursework" / "source").glob("*/*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for _, region in REGION.findall(cell.source):
-                lines.update(line.strip() for line in region.splitlines())
-    for paragraph in (REPO / "coursework" / "INSTRUCTORS.md").read_text(encoding="utf-8").split("\n\n"):
-        lines.update(line.strip() for line in paragraph.splitlines())
-    return {line for line in lines if len(line) >= 30 and line not in shared}
-
-
-def leaks(root: Path) -> list[tuple[str, str]]:
-    """(file, line) for every instructor line found in a file of the copy (notebooks as JSON text too)."""
-    wanted = instructor_lines()
-    found = []
-    for name, text in text_files(root).items():
-        for line in (line.strip() for line in text.splitlines()):
-            if line in wanted:
-                found.append((name, line))
-    return found
+# One implementation of the leak check: the one `make student-copy` runs before it commits.
+text_files = student_copy.text_files
+instructor_lines = student_copy.instructor_lines
+leaks = student_copy.leaks
 
 
 def test_copy_holds_only_the_course(copy):
     files = [p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()]
     allowed = ("README.md", "LICENSE", "pyproject.toml", "notebooks/", "mixlib/", "binder/",
-               "coursework/README.md", "coursework/release/")
+               "coursework/README.md", "coursework/requirements-grader.txt", "coursework/release/")
     stray = [f for f in files if not (f in allowed or f.startswith(tuple(a for a in allowed if a.endswith("/"))))]
     assert not stray, stray
     assert "coursework/release/01_sampling_and_likelihood/sampling_and_likelihood.ipynb" in files
@@ -119,10 +76,14 @@ def test_a_planted_source_notebook_is_caught(copy, tmp_path):
     assert found == {"notebooks/em_algorithm.ipynb", "coursework/INSTRUCTORS.md"}
 
 
-def test_students_coursework_readme_names_no_hidden_catch():
-    readme = (REPO / "coursework" / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["coursework/README.md", student_copy.STUDENT_README])
+def test_students_readmes_name_no_hidden_catch_and_no_way_to_the_guide(name):
+    """Neither students' README names a hidden catch, nor points at the instructor's guide or the main
+    repository (which holds the guide and the hidden tests)."""
+    readme = (REPO / name).read_text(encoding="utf-8")
     for phrase in ("HIDDEN TESTS", "WRONG_ANSWERS", "1e-200", "Kolmogorov", "suspicious", "gradebook",
-                   "coursework/source"):
+                   "coursework/source", "INSTRUCTORS", "main repository", "mixture-notebooks/mixture-notebooks)",
+                   "mixture-notebooks/mixture-notebooks "):
         assert phrase not in readme, phrase
 
 
@@ -160,7 +121,6 @@ def test_student_copy_commits_and_tags_the_release(tmp_path):
     dest = tmp_path / "course"
     student_copy.build(dest)
     tag = student_copy.commit(dest)
-    import subprocess
     files = subprocess.run(["git", "-C", str(dest), "ls-tree", "-r", "--name-only", tag],
                            check=True, capture_output=True, text=True).stdout.split()
     assert "coursework/release/04_two_dimensions/two_dimensions.ipynb" in files
@@ -174,3 +134,37 @@ def test_student_copy_commits_and_tags_the_release(tmp_path):
     log = subprocess.run(["git", "-C", str(dest), "rev-list", "main"], check=True, capture_output=True, text=True)
     tagged = subprocess.run(["git", "-C", str(dest), "rev-list", "-n1", tag], check=True, capture_output=True, text=True)
     assert len(log.stdout.split()) == 2 and tagged.stdout.split()[0] == log.stdout.split()[1]
+
+
+def test_copy_is_built_from_the_commit_not_the_working_tree(tmp_path):
+    """An uncommitted edit never reaches students: build() copies HEAD of a (scratch) repository."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{REPO}", str(repo)], check=True)
+    (repo / "notebooks" / "00_start_here.ipynb").write_text("uncommitted edit")
+    (repo / "notebooks" / "untracked.txt").write_text("never committed")
+    files = student_copy.build(tmp_path / "course", repo=repo)
+    assert "notebooks/untracked.txt" not in files
+    assert (tmp_path / "course" / "notebooks" / "00_start_here.ipynb").read_text() != "uncommitted edit"
+
+
+def test_make_student_copy_refuses_a_copy_with_a_leak(tmp_path, monkeypatch):
+    """main(--git) runs the leak check before it commits and tags; a leak stops it, nothing committed."""
+    real_build = student_copy.build
+
+    def leaky_build(dest, *args, **kwargs):
+        files = real_build(dest, *args, **kwargs)
+        shutil.copy(REPO / "coursework/INSTRUCTORS.md", Path(dest) / "coursework")
+        return files
+
+    monkeypatch.setattr(student_copy, "build", leaky_build)
+    dest = tmp_path / "course"
+    with pytest.raises(SystemExit, match="NOT committed"):
+        student_copy.main([str(dest), "--git"])
+    assert not (dest / ".git").exists()
+
+
+def test_makefile_target_runs_the_checked_build():
+    """`make student-copy` is student_copy.py --git: the HEAD build and the leak check above."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nstudent-copy:", 1)[1].split("\n\n", 1)[0]
+    assert "coursework/student_copy.py build/student --git" in recipe

@@ -16,7 +16,7 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 COURSE = HERE.parent
 HIDDEN = re.compile(r"\n*### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
-# Assignment 4 asks for numpy and scipy.linalg only: scipy.stats.multivariate_normal is the tests' reference.
+# Assignment 4 forbids scipy.stats.multivariate_normal only: it is the tests' reference.
 FORBID_SCIPY_MVN = {"04_two_dimensions"}
 
 
